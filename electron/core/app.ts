@@ -1,0 +1,98 @@
+/**
+ * Composition root: opens the store, builds the services and the dispatcher. Both faces (the
+ * Electron main process and the headless server) call this and nothing else from the core.
+ */
+import { mkdirSync } from 'node:fs';
+import type { SystemInfo } from '../../shared/contract';
+import type { Settings } from '../../shared/domain/settings';
+import { AuditLog } from './events/audit';
+import { EventBus } from './events/bus';
+import { jobHandlers } from './jobs/handlers';
+import { JobsService } from './jobs/jobs-service';
+import { createLogger, type Logger } from './log';
+import { nodeHandlers } from './nodes/handlers';
+import { NodesService } from './nodes/nodes-service';
+import { Dispatcher } from './rpc/dispatcher';
+import type { Handlers } from './rpc/handlers';
+import { openStore } from './store/database';
+import { EventsRepo } from './store/events-repo';
+import { JobsRepo } from './store/jobs-repo';
+import { lockDataDir } from './store/lock';
+import { NodesRepo } from './store/nodes-repo';
+import { SettingsRepo } from './store/settings-repo';
+
+export interface AppOptions {
+  dataDir: string;
+  shell: 'electron' | 'headless';
+  version: string;
+  log?: Logger;
+}
+
+export interface App {
+  dispatcher: Dispatcher;
+  dataDir: string;
+  info: SystemInfo;
+  /** The services, for tests and for faces that need more than the API (none today). */
+  services: { nodes: NodesService; jobs: JobsService; audit: AuditLog; bus: EventBus };
+  close(): Promise<void>;
+}
+
+/** Throws RackpilotError (E_STORE_CORRUPT, E_STORE_NEWER_SCHEMA, E_DATA_DIR_LOCKED) when it cannot start. */
+export function createApp(options: AppOptions): App {
+  const log = options.log ?? createLogger();
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const lock = lockDataDir(options.dataDir);
+  let store;
+  try {
+    store = openStore(options.dataDir);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  const { db } = store;
+  if (store.backupPath) log.info('database upgraded; the previous version was saved', { path: store.backupPath });
+
+  const bus = new EventBus();
+  const audit = new AuditLog(new EventsRepo(db), bus);
+  const settings = new SettingsRepo(db);
+  const jobs = new JobsService(new JobsRepo(db), bus, audit, log);
+  const nodes = new NodesService(db, new NodesRepo(db), bus, audit);
+  const interrupted = jobs.recoverInterrupted();
+  if (interrupted.length) log.warn(`${interrupted.length} job(s) were running when Rackpilot last stopped; marked interrupted`);
+
+  const info: SystemInfo = {
+    product: 'Rackpilot',
+    version: options.version,
+    schemaVersion: store.schemaVersion,
+    dataDir: options.dataDir,
+    startedAt: new Date().toISOString(),
+    shell: options.shell,
+  };
+
+  const handlers: Handlers = {
+    'system.info': () => info,
+    'settings.get': () => settings.get(),
+    'settings.update': (changes) => {
+      const next = settings.set(changes as Partial<Settings>);
+      audit.record({ actor: 'user', kind: 'settings.updated', summary: `Changed settings: ${Object.keys(changes).join(', ')}` });
+      return next;
+    },
+    ...nodeHandlers(nodes, jobs, settings),
+    ...jobHandlers(jobs, audit),
+  };
+
+  let closed = false;
+  return {
+    dispatcher: new Dispatcher(handlers, bus, log),
+    dataDir: options.dataDir,
+    info,
+    services: { nodes, jobs, audit, bus },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await jobs.shutdown();
+      db.close();
+      lock.release();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/** Rows of the nodes table <-> Node objects. No rules here: the nodes service owns those. */
+import type { Node, NodeRole, NodeState } from '../../../shared/domain/node';
+import type { Db } from './database';
+
+interface NodeRow {
+  id: string;
+  name: string;
+  mac: string;
+  address: string;
+  ssh_user: string;
+  ssh_port: number;
+  role: string;
+  tags: string;
+  notes: string;
+  state: string;
+  created_at: string;
+  updated_at: string;
+}
+
+function toNode(r: NodeRow): Node {
+  return {
+    id: r.id,
+    name: r.name,
+    mac: r.mac,
+    address: r.address,
+    sshUser: r.ssh_user,
+    sshPort: r.ssh_port,
+    role: r.role as NodeRole,
+    tags: JSON.parse(r.tags) as string[],
+    notes: r.notes,
+    state: r.state as NodeState,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function toRow(n: Node): NodeRow {
+  return {
+    id: n.id,
+    name: n.name,
+    mac: n.mac,
+    address: n.address,
+    ssh_user: n.sshUser,
+    ssh_port: n.sshPort,
+    role: n.role,
+    tags: JSON.stringify(n.tags),
+    notes: n.notes,
+    state: n.state,
+    created_at: n.createdAt,
+    updated_at: n.updatedAt,
+  };
+}
+
+export class NodesRepo {
+  private readonly stmts;
+
+  constructor(db: Db) {
+    this.stmts = {
+      all: db.prepare<[], NodeRow>('SELECT * FROM nodes ORDER BY name COLLATE NOCASE'),
+      byId: db.prepare<[string], NodeRow>('SELECT * FROM nodes WHERE id = ?'),
+      byMac: db.prepare<[string], NodeRow>('SELECT * FROM nodes WHERE mac = ?'),
+      byName: db.prepare<[string], NodeRow>('SELECT * FROM nodes WHERE name = ? COLLATE NOCASE'),
+      insert: db.prepare<[NodeRow]>(
+        `INSERT INTO nodes (id, name, mac, address, ssh_user, ssh_port, role, tags, notes, state, created_at, updated_at)
+         VALUES (@id, @name, @mac, @address, @ssh_user, @ssh_port, @role, @tags, @notes, @state, @created_at, @updated_at)`,
+      ),
+      update: db.prepare<[NodeRow]>(
+        `UPDATE nodes SET name=@name, mac=@mac, address=@address, ssh_user=@ssh_user, ssh_port=@ssh_port,
+         role=@role, tags=@tags, notes=@notes, state=@state, updated_at=@updated_at WHERE id=@id`,
+      ),
+      remove: db.prepare<[string]>('DELETE FROM nodes WHERE id = ?'),
+    };
+  }
+
+  list(): Node[] {
+    return this.stmts.all.all().map(toNode);
+  }
+
+  get(id: string): Node | undefined {
+    const r = this.stmts.byId.get(id);
+    return r ? toNode(r) : undefined;
+  }
+
+  findByMac(mac: string): Node | undefined {
+    const r = this.stmts.byMac.get(mac);
+    return r ? toNode(r) : undefined;
+  }
+
+  findByName(name: string): Node | undefined {
+    const r = this.stmts.byName.get(name);
+    return r ? toNode(r) : undefined;
+  }
+
+  insert(node: Node): void {
+    this.stmts.insert.run(toRow(node));
+  }
+
+  update(node: Node): void {
+    this.stmts.update.run(toRow(node));
+  }
+
+  remove(id: string): boolean {
+    return this.stmts.remove.run(id).changes > 0;
+  }
+}

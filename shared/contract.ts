@@ -1,0 +1,123 @@
+/**
+ * The API contract: every method (input schema, output type, progress type) and every event
+ * channel, declared once. The core's dispatcher validates inputs with these schemas whatever the
+ * transport; the renderer's `call()` is typed from the same declarations.
+ */
+import { z } from 'zod';
+import type { ConnectivityResult } from './domain/connectivity';
+import type { AuditEvent } from './domain/event';
+import type { Job, JobLogLine } from './domain/job';
+import { nodeChangesSchema, nodeIdSchema, nodeInputSchema, type Node } from './domain/node';
+import { settingsSchema, type Settings } from './domain/settings';
+
+/** A method declaration; O and P exist only at the type level. */
+export interface MethodSpec<I extends z.ZodType, O, P> {
+  input: I;
+  /** Phantom fields carrying the output and progress types. */
+  readonly __output?: O;
+  readonly __progress?: P;
+}
+
+function method<O, P = never>() {
+  return <I extends z.ZodType>(input: I): MethodSpec<I, O, P> => ({ input });
+}
+
+const empty = z.object({}).strict().default({});
+const byId = z.object({ id: nodeIdSchema }).strict();
+
+export interface SystemInfo {
+  product: 'Rackpilot';
+  version: string;
+  schemaVersion: number;
+  dataDir: string;
+  startedAt: string;
+  /** Which face the core runs in. */
+  shell: 'electron' | 'headless';
+}
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+}
+
+export interface ImportResult {
+  created: Node[];
+  /** Rows that were refused, by their index in the input, with the reason. */
+  rejected: { index: number; message: string }[];
+}
+
+export const methods = {
+  'system.info': method<SystemInfo>()(empty),
+
+  'nodes.list': method<Node[]>()(empty),
+  'nodes.get': method<Node>()(byId),
+  'nodes.create': method<Node>()(nodeInputSchema.strict()),
+  'nodes.update': method<Node>()(z.object({ id: nodeIdSchema, changes: nodeChangesSchema.strict() }).strict()),
+  'nodes.remove': method<{ id: string }>()(byId),
+  /** Adds many nodes at once (CSV import, scripts); refuses bad rows individually. */
+  'nodes.import': method<ImportResult, ImportProgress>()(
+    z.object({ nodes: z.array(z.unknown()).min(1).max(5000) }).strict(),
+  ),
+  /** Starts a job that resolves the node's address and opens its SSH port; returns the job. */
+  'nodes.checkConnectivity': method<Job>()(byId),
+
+  'jobs.list': method<Job[]>()(
+    z
+      .object({ limit: z.number().int().min(1).max(500).default(100), nodeId: nodeIdSchema.optional() })
+      .strict()
+      .default({ limit: 100 }),
+  ),
+  'jobs.get': method<Job>()(byId),
+  'jobs.logs': method<JobLogLine[]>()(
+    z
+      .object({
+        id: nodeIdSchema,
+        afterSeq: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(5000).default(1000),
+      })
+      .strict(),
+  ),
+  'jobs.cancel': method<Job>()(byId),
+
+  'events.list': method<AuditEvent[]>()(
+    z
+      .object({
+        limit: z.number().int().min(1).max(1000).default(200),
+        beforeId: z.number().int().positive().optional(),
+        subjectId: z.string().max(64).optional(),
+      })
+      .strict()
+      .default({ limit: 200 }),
+  ),
+
+  'settings.get': method<Settings>()(empty),
+  'settings.update': method<Settings>()(settingsSchema.partial().strict()),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = Exclude<Methods[M]['__output'], undefined>;
+export type MethodProgress<M extends MethodName> = Exclude<Methods[M]['__progress'], undefined>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+/** Pushed to every connected client; payload types by channel. */
+export interface Events {
+  'nodes.changed': { op: 'upsert'; node: Node } | { op: 'remove'; id: string };
+  'jobs.changed': Job;
+  'jobs.log': JobLogLine;
+  'events.appended': AuditEvent;
+}
+export type EventChannel = keyof Events;
+export const EVENT_CHANNELS: readonly EventChannel[] = [
+  'nodes.changed',
+  'jobs.changed',
+  'jobs.log',
+  'events.appended',
+];
+
+export type { ConnectivityResult };

@@ -1,0 +1,59 @@
+/**
+ * Stable error codes. The renderer keys its behaviour on these (inline field errors, retry
+ * buttons), so a code, once shipped, keeps its meaning.
+ */
+export const ErrorCode = {
+  Validation: 'E_VALIDATION',
+  NotFound: 'E_NOT_FOUND',
+  Conflict: 'E_CONFLICT',
+  UnknownMethod: 'E_UNKNOWN_METHOD',
+  BadFrame: 'E_BAD_FRAME',
+  TooLarge: 'E_TOO_LARGE',
+  Cancelled: 'E_CANCELLED',
+  Unreachable: 'E_UNREACHABLE',
+  Timeout: 'E_TIMEOUT',
+  Internal: 'E_INTERNAL',
+  Disconnected: 'E_DISCONNECTED',
+  StoreCorrupt: 'E_STORE_CORRUPT',
+  StoreNewerSchema: 'E_STORE_NEWER_SCHEMA',
+  DataDirLocked: 'E_DATA_DIR_LOCKED',
+  Unauthorized: 'E_UNAUTHORIZED',
+  ConfirmationRequired: 'E_CONFIRMATION_REQUIRED',
+} as const;
+
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** One problem with one input field; `path` is the field's path in the method's input. */
+export interface FieldIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * The error every layer throws on purpose. Anything else that escapes a handler is a bug and is
+ * reported as E_INTERNAL without its stack reaching the client.
+ */
+export class RackpilotError extends Error {
+  constructor(
+    readonly code: ErrorCodeValue | (string & {}),
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'RackpilotError';
+  }
+}
+
+/** Details shape for E_VALIDATION and E_CONFLICT, so the UI can put the message beside the field. */
+export interface FieldErrorDetails {
+  issues: FieldIssue[];
+}
+
+export function fieldError(
+  code: ErrorCodeValue,
+  path: (string | number)[],
+  message: string,
+): RackpilotError {
+  const details: FieldErrorDetails = { issues: [{ path, message }] };
+  return new RackpilotError(code, message, details);
+}
