@@ -10,16 +10,26 @@ export interface DataDirLock {
   release(): void;
 }
 
+/** Dirs locked by this process: a lock file with our own pid is only stale if it is not here. */
+const heldHere = new Set<string>();
+
 export function lockDataDir(dataDir: string): DataDirLock {
   const path = join(dataDir, 'rackpilot.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(path, String(process.pid), { flag: 'wx', mode: 0o600 });
-      return { release: () => rmSync(path, { force: true }) };
+      heldHere.add(path);
+      return {
+        release: () => {
+          heldHere.delete(path);
+          rmSync(path, { force: true });
+        },
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+      const ownerAlive = owner === process.pid ? heldHere.has(path) : Number.isInteger(owner) && owner > 0 && isAlive(owner);
+      if (ownerAlive) {
         throw new RackpilotError(
           ErrorCode.DataDirLocked,
           `Another Rackpilot (pid ${owner}) is already using ${dataDir}. Close it first, or use a different data directory.`,

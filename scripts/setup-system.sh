@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages Rackpilot's tests drive for real (DESIGN §8). Run as root.
+# Idempotent: already-installed packages are skipped by apt.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+PACKAGES=(
+  chromium          # UI tier: Playwright drives Debian's Chromium (no browser download here)
+  fonts-dejavu-core # so screenshots have real glyphs
+  openssh-server    # integration tier: a real sshd on loopback
+  openssh-client    # ssh-keygen for test host keys
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup-system: all packages present"
+  exit 0
+fi
+echo "setup-system: installing ${missing[*]}"
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup-system: done"
