@@ -3,6 +3,7 @@
 // stage and ends with one summary line of test counts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const CHROMIUM = '/usr/bin/chromium';
 mkdirSync('test-results', { recursive: true });
@@ -19,8 +20,8 @@ const stages = [
   {
     name: 'ui (playwright + chromium)',
     cmd: ['npx', 'playwright', 'test', '-c', 'e2e/playwright.config.ts'],
-    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/playwright.json' },
-    report: 'test-results/playwright.json',
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: resolve('test-results/playwright.json') },
+    report: resolve('test-results/playwright.json'),
     needs: () => (existsSync(CHROMIUM) ? null : `Debian Chromium is missing at ${CHROMIUM}: run sudo scripts/setup-system.sh (or apt-get install chromium)`),
   },
 ];

@@ -1,0 +1,47 @@
+/** The headless server's token: without it (or with a wrong one) the app does not start. */
+import { expect, test } from '../fixtures';
+
+const TOKEN_MESSAGE = 'This Rackpilot server needs its access token. Open the URL the server printed at start (it ends in #token=…).';
+
+test('a wrong token is refused: the page explains, and the app is not shown', async ({ page, server }) => {
+  await page.goto(`${server.origin}/#token=not-the-token`);
+  await expect(page.getByRole('alert')).toHaveText(/needs its access token/);
+  await expect(page.getByRole('alert')).toContainText(TOKEN_MESSAGE);
+  await expect(page.getByRole('navigation', { name: 'Main' })).toHaveCount(0);
+  await expect(page.getByRole('table', { name: 'Nodes' })).toHaveCount(0);
+});
+
+test('a missing token is refused the same way', async ({ page, server }) => {
+  await page.goto(`${server.origin}/`);
+  await expect(page.getByRole('alert')).toContainText(TOKEN_MESSAGE);
+  await expect(page.getByRole('navigation', { name: 'Main' })).toHaveCount(0);
+});
+
+test('the printed URL opens the app and takes the token out of the address bar', async ({ page, server }) => {
+  const problems: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(server.url);
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected');
+  // The server's strict CSP (no inline script or style) lets everything the renderer needs load.
+  expect(problems).toEqual([]);
+  expect(page.url()).not.toContain(server.token);
+  expect(new URL(page.url()).hash).toBe('#/nodes');
+});
+
+test('pages that are not built yet say what they will do', async ({ app: page }) => {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByRole('link', { name: 'Nodes' })).toHaveAttribute('aria-current', 'page');
+  for (const [link, text] of [
+    ['Boot', /Network boot is not built yet: it will PXE-boot/],
+    ['Stacks', /Stacks are not built yet/],
+    ['Clusters', /Clusters are not built yet/],
+    ['Labs', /Labs are not built yet/],
+  ] as const) {
+    await nav.getByRole('link', { name: link }).click();
+    await expect(page.getByRole('heading', { level: 1, name: link })).toBeVisible();
+    await expect(page.getByText(text)).toBeVisible();
+    await expect(nav.getByRole('link', { name: link })).toHaveAttribute('aria-current', 'page');
+  }
+});

@@ -1,0 +1,81 @@
+/** The shell: header with the connection state, left navigation, and the page for the route. */
+import { ActivityPage } from './features/activity/ActivityPage';
+import { NodesPage } from './features/nodes/NodesPage';
+import { NotBuiltPage } from './features/placeholders/NotBuiltPage';
+import { routeHref, useRoute, type Route } from './router';
+import { TokenRequired } from './StartupMessages';
+import { useConnection } from './stores/connection';
+
+const NAV: { route: Route; label: string }[] = [
+  { route: 'nodes', label: 'Nodes' },
+  { route: 'boot', label: 'Boot' },
+  { route: 'stacks', label: 'Stacks' },
+  { route: 'clusters', label: 'Clusters' },
+  { route: 'labs', label: 'Labs' },
+  { route: 'activity', label: 'Activity' },
+];
+
+const CONNECTION_LABEL = {
+  connecting: 'Connecting…',
+  open: 'Connected',
+  reconnecting: 'Reconnecting…',
+  unauthorized: 'Token refused',
+} as const;
+
+export function App() {
+  const route = useRoute();
+  const connection = useConnection((s) => s.state);
+  if (connection === 'unauthorized') return <TokenRequired />;
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Rackpilot
+        </span>
+        <span className={`conn conn-${connection}`} data-testid="connection-state">
+          <span className="conn-dot" aria-hidden="true" />
+          {CONNECTION_LABEL[connection]}
+        </span>
+      </header>
+      {connection === 'reconnecting' && (
+        <div className="banner" role="status">
+          Lost the connection to the Rackpilot core — reconnecting…
+        </div>
+      )}
+      <div className="body">
+        <nav className="sidenav" aria-label="Main">
+          <ul>
+            {NAV.map((item) => (
+              <li key={item.route}>
+                <a href={routeHref(item.route)} aria-current={route === item.route ? 'page' : undefined}>
+                  {item.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main className="page" id="main">
+          <Page route={route} />
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route) {
+    case 'nodes':
+      return <NodesPage />;
+    case 'activity':
+      return <ActivityPage />;
+    case 'boot':
+      return <NotBuiltPage title="Boot" what="Network boot is not built yet: it will PXE-boot nodes and install their operating system with cloud-init." />;
+    case 'stacks':
+      return <NotBuiltPage title="Stacks" what="Stacks are not built yet: this page will deploy docker-compose stacks to your nodes and show their state." />;
+    case 'clusters':
+      return <NotBuiltPage title="Clusters" what="Clusters are not built yet: this page will bootstrap, join, tear down and rebuild Kubernetes clusters with kubeadm." />;
+    case 'labs':
+      return <NotBuiltPage title="Labs" what="Labs are not built yet: they will guide you from docker to compose to kubeadm, on real nodes or the practice rack." />;
+  }
+}

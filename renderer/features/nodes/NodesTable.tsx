@@ -1,0 +1,241 @@
+/**
+ * The node table, virtualised: only the rows in view (plus a few) are in the DOM, so 2,000
+ * nodes scroll and filter smoothly. Rows have a fixed height. ARIA table semantics with
+ * aria-rowcount/aria-rowindex tell assistive tech the full size; arrow keys move between rows.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { Job } from '../../../shared/domain/job';
+import type { Node } from '../../../shared/domain/node';
+import type { SortKey, SortSpec } from './filter';
+
+export const ROW_HEIGHT = 44;
+const HEADER_HEIGHT = 40;
+
+const COLUMNS: { key: SortKey; label: string }[] = [
+  { key: 'name', label: 'Name' },
+  { key: 'mac', label: 'MAC' },
+  { key: 'address', label: 'Address' },
+  { key: 'state', label: 'State' },
+  { key: 'role', label: 'Role' },
+  { key: 'tags', label: 'Tags' },
+  { key: 'sshUser', label: 'SSH user' },
+];
+
+export interface RowActions {
+  onEdit(node: Node): void;
+  onRemove(node: Node): void;
+  onCheck(node: Node): void;
+}
+
+interface Props extends RowActions {
+  rows: Node[];
+  sort: SortSpec;
+  onSort(key: SortKey): void;
+  latestJobs: Map<string, Job>;
+}
+
+let markedRendered = false;
+
+export function NodesTable({ rows, sort, onSort, latestJobs, ...actions }: Props) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [focusIndex, setFocusIndex] = useState(0);
+  const focusPending = useRef(false);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is the documented way
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+    scrollMargin: HEADER_HEIGHT,
+  });
+  const items = virtualizer.getVirtualItems();
+  const activeIndex = Math.min(focusIndex, Math.max(rows.length - 1, 0));
+
+  useEffect(() => {
+    if (!markedRendered && items.length > 0) {
+      markedRendered = true;
+      performance.mark('nodes-rendered');
+    }
+  }, [items.length]);
+
+  // After an arrow key moved the active row (and the virtualizer scrolled to it), focus it.
+  useEffect(() => {
+    if (!focusPending.current) return;
+    const el = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${activeIndex}"]`);
+    if (el) {
+      focusPending.current = false;
+      el.focus({ preventScroll: true });
+    }
+  });
+
+  const moveTo = (index: number) => {
+    const next = Math.max(0, Math.min(rows.length - 1, index));
+    setFocusIndex(next);
+    focusPending.current = true;
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+  };
+
+  const onRowKeyDown = (e: KeyboardEvent<HTMLDivElement>, index: number, node: Node) => {
+    if (e.target !== e.currentTarget) return; // keys in a row's buttons are theirs
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = {
+      ArrowDown: index + 1,
+      ArrowUp: index - 1,
+      PageDown: index + page,
+      PageUp: index - page,
+      Home: 0,
+      End: rows.length - 1,
+    };
+    const target = moves[e.key];
+    if (target !== undefined) {
+      e.preventDefault();
+      moveTo(target);
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      actions.onEdit(node);
+    }
+  };
+
+  return (
+    <div className="table-scroll" ref={scrollRef} data-testid="nodes-scroll">
+      <div role="table" aria-label="Nodes" aria-rowcount={rows.length + 1} className="nodes-table">
+        <div role="rowgroup" className="thead">
+          <div role="row" aria-rowindex={1} className="tr nodes-cols" style={{ height: HEADER_HEIGHT }}>
+            {COLUMNS.map((c) => {
+              const active = sort.key === c.key;
+              return (
+                <div
+                  key={c.key}
+                  role="columnheader"
+                  className="th"
+                  aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+                >
+                  <button type="button" className="sort-btn" onClick={() => onSort(c.key)}>
+                    {c.label}
+                    <span className="sort-arrow" aria-hidden="true">
+                      {active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+                    </span>
+                  </button>
+                </div>
+              );
+            })}
+            <div role="columnheader" className="th th-actions">
+              Actions
+            </div>
+          </div>
+        </div>
+        <div role="rowgroup" className="tbody" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const node = rows[item.index];
+            if (!node) return null;
+            return (
+              <NodeRow
+                key={node.id}
+                node={node}
+                index={item.index}
+                top={item.start - HEADER_HEIGHT}
+                tabbable={item.index === activeIndex}
+                job={latestJobs.get(node.id)}
+                onFocusRow={setFocusIndex}
+                onKeyDown={onRowKeyDown}
+                {...actions}
+              />
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+interface RowProps extends RowActions {
+  node: Node;
+  index: number;
+  top: number;
+  tabbable: boolean;
+  job: Job | undefined;
+  onFocusRow(index: number): void;
+  onKeyDown(e: KeyboardEvent<HTMLDivElement>, index: number, node: Node): void;
+}
+
+function NodeRow({ node, index, top, tabbable, job, onFocusRow, onKeyDown, onEdit, onRemove, onCheck }: RowProps) {
+  const checking = job?.state === 'queued' || job?.state === 'running';
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      data-index={index}
+      data-testid="node-row"
+      className="tr nodes-cols"
+      tabIndex={tabbable ? 0 : -1}
+      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
+      onFocus={(e) => e.target === e.currentTarget && onFocusRow(index)}
+      onKeyDown={(e) => onKeyDown(e, index, node)}
+    >
+      <div role="cell" className="td td-name" title={node.name}>
+        {node.name}
+      </div>
+      <div role="cell" className="td mono">
+        {node.mac}
+      </div>
+      <div role="cell" className="td mono" title={node.address}>
+        {node.address || <span className="muted">—</span>}
+      </div>
+      <div role="cell" className="td">
+        <span className={`badge state-${node.state}`}>{node.state}</span>
+      </div>
+      <div role="cell" className="td">
+        {node.role}
+      </div>
+      <div role="cell" className="td td-tags" title={node.tags.join(', ')}>
+        {node.tags.map((t) => (
+          <span key={t} className="tag">
+            {t}
+          </span>
+        ))}
+      </div>
+      <div role="cell" className="td">
+        {node.sshUser}
+      </div>
+      <div role="cell" className="td td-actions">
+        <CheckStatus job={job} />
+        <button type="button" className="btn btn-small" disabled={checking} aria-label={`Check connectivity of ${node.name}`} onClick={() => onCheck(node)}>
+          Check
+        </button>
+        <button type="button" className="btn btn-small" aria-label={`Edit ${node.name}`} onClick={() => onEdit(node)}>
+          Edit
+        </button>
+        <button type="button" className="btn btn-small btn-danger-quiet" aria-label={`Remove ${node.name}`} onClick={() => onRemove(node)}>
+          Remove
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** The latest connectivity check of a node, in a word; details are on the Activity page. */
+function CheckStatus({ job }: { job: Job | undefined }) {
+  if (!job || job.kind !== 'node.connectivity') return <span className="check-status" />;
+  const label =
+    job.state === 'queued' || job.state === 'running'
+      ? 'Checking…'
+      : job.state === 'succeeded'
+        ? 'Reachable'
+        : job.state === 'failed'
+          ? 'Unreachable'
+          : job.state === 'cancelled'
+            ? 'Cancelled'
+            : 'Interrupted';
+  const detail = job.error?.message ?? (job.state === 'succeeded' ? bannerOf(job.result) : undefined);
+  return (
+    <a href="#/activity" className={`check-status check-${job.state}`} title={detail} data-testid="check-status">
+      {label}
+    </a>
+  );
+}
+
+function bannerOf(result: unknown): string | undefined {
+  const banner = (result as { banner?: unknown } | null)?.banner;
+  return typeof banner === 'string' ? banner : undefined;
+}

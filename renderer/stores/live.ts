@@ -1,0 +1,24 @@
+/** Wires pushed events into the stores and (re)loads every list; called once at start-up. */
+import type { RpcClient } from '../rpc/client';
+import type { LiveTransport } from '../rpc/transport';
+import { useConnection } from './connection';
+import { loadEvents, onEventAppended } from './events';
+import { loadJobs, onJobChanged, onJobLog, reloadFollowedLogs } from './jobs';
+import { loadNodes, onNodesChanged } from './nodes';
+
+export function startLiveData(client: RpcClient, transport: LiveTransport): void {
+  useConnection.setState({ state: transport.state(), kind: transport.kind });
+  transport.onState((state) => useConnection.setState({ state }));
+  client.subscribe('nodes.changed', onNodesChanged);
+  client.subscribe('jobs.changed', onJobChanged);
+  client.subscribe('jobs.log', onJobLog);
+  client.subscribe('events.appended', onEventAppended);
+  const loadAll = () => {
+    void loadNodes();
+    void loadJobs();
+    void loadEvents();
+    void reloadFollowedLogs();
+  };
+  transport.onReconnect(loadAll);
+  loadAll();
+}
