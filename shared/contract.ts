@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { ConnectivityResult } from './domain/connectivity';
 import type { AuditEvent } from './domain/event';
 import type { Job, JobLogLine } from './domain/job';
-import { nodeChangesSchema, nodeIdSchema, nodeInputSchema, type Node } from './domain/node';
+import type { Node } from './domain/node';
+import { nodeChangesSchema, nodeIdSchema, nodeInputSchema } from './domain/node-schema';
 import { settingsSchema, type Settings } from './domain/settings';
 
 /** A method declaration; O and P exist only at the type level. */

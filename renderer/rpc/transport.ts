@@ -49,17 +49,17 @@ async function checkSession(token: string | null): Promise<SessionCheck> {
 export async function openTransport(): Promise<OpenResult> {
   if (window.rackpilot) return { ok: true, transport: ipcTransport(window.rackpilot) };
   const token = takeToken();
+  // Go straight for the socket: the usual case needs one handshake, not a check and then one.
+  // Only when it fails do we ask /api/session why, since a browser cannot see a refused
+  // handshake's status.
+  const socket = new SocketTransport(token ?? '');
+  if (await socket.firstOpen) return { ok: true, transport: socket };
   const session = await checkSession(token);
   if (session === 'unauthorized') {
     forgetToken();
     return { ok: false, reason: 'unauthorized' };
   }
-  if (session === 'unreachable') {
-    return { ok: false, reason: 'unreachable', message: `Cannot reach the Rackpilot server at ${window.location.host}.` };
-  }
-  const socket = new SocketTransport(token ?? '');
-  await socket.firstOpen;
-  return { ok: true, transport: socket };
+  return { ok: false, reason: 'unreachable', message: `Cannot reach the Rackpilot server at ${window.location.host}.` };
 }
 
 function ipcTransport(bridge: RackpilotBridge): LiveTransport {
@@ -77,7 +77,8 @@ const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
 
 class SocketTransport implements LiveTransport {
   readonly kind = 'websocket';
-  readonly firstOpen: Promise<void>;
+  /** True once the first handshake succeeds; false if it fails (the caller then asks why). */
+  readonly firstOpen: Promise<boolean>;
   private ws: WebSocket | null = null;
   private current: ConnectionState = 'connecting';
   private attempt = 0;
@@ -86,10 +87,10 @@ class SocketTransport implements LiveTransport {
   private readonly closeListeners = new Set<(reason: string) => void>();
   private readonly stateListeners = new Set<(state: ConnectionState) => void>();
   private readonly reconnectListeners = new Set<() => void>();
-  private resolveFirstOpen: () => void = () => {};
+  private resolveFirstOpen: (opened: boolean) => void = () => {};
 
   constructor(private readonly token: string) {
-    this.firstOpen = new Promise((resolve) => (this.resolveFirstOpen = resolve));
+    this.firstOpen = new Promise<boolean>((resolve) => (this.resolveFirstOpen = resolve));
     this.connect();
   }
 
@@ -139,7 +140,7 @@ class SocketTransport implements LiveTransport {
       this.setState('open');
       if (this.everOpened) for (const l of this.reconnectListeners) l();
       this.everOpened = true;
-      this.resolveFirstOpen();
+      this.resolveFirstOpen(true);
     };
     ws.onmessage = (msg) => {
       if (typeof msg.data !== 'string') return;
@@ -154,6 +155,10 @@ class SocketTransport implements LiveTransport {
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      if (!this.everOpened) {
+        this.resolveFirstOpen(false);
+        return;
+      }
       for (const l of this.closeListeners) l(ev.reason || 'the server closed the connection');
       this.setState('reconnecting');
       void this.retry();

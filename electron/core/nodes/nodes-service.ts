@@ -3,12 +3,8 @@
  * messages that name the clash); the repo only stores. Every change is audited and pushed.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  nodeInputSchema,
-  type Node,
-  type NodeChanges,
-  type NodeFields,
-} from '../../../shared/domain/node';
+import type { Node } from '../../../shared/domain/node';
+import { nodeInputSchema, type NodeChanges, type NodeFields } from '../../../shared/domain/node-schema';
 import { ErrorCode, fieldError, RackpilotError } from '../../../shared/errors';
 import type { ImportProgress, ImportResult } from '../../../shared/contract';
 import type { AuditLog } from '../events/audit';

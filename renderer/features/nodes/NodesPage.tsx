@@ -1,13 +1,16 @@
 /** The inventory: search, filter and sort the nodes; add, edit, remove and check them. */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { NODE_ROLES, NODE_STATES, type Node, type NodeRole, type NodeState } from '../../../shared/domain/node';
 import { errorMessage, rpc } from '../../rpc/api';
 import { latestJobByNode, onJobChanged, useJobs } from '../../stores/jobs';
 import { useNodes } from '../../stores/nodes';
 import { allTags, EMPTY_FILTER, filterNodes, isFiltering, sortNodes, type NodeFilter, type SortKey, type SortSpec } from './filter';
-import { NodeFormDialog } from './NodeFormDialog';
 import { NodesTable } from './NodesTable';
 import { RemoveNodeDialog } from './RemoveNodeDialog';
+
+// The form carries the input rules (zod); it loads after the first render, off the start-up path.
+const loadForm = () => import('./NodeFormDialog');
+const NodeFormDialog = lazy(() => loadForm().then((m) => ({ default: m.NodeFormDialog })));
 
 type Open = { kind: 'add' } | { kind: 'edit'; node: Node } | { kind: 'remove'; node: Node } | null;
 
@@ -29,6 +32,10 @@ export function NodesPage() {
 
   // Benchmark marks: 'filter-start' is set on the input event; this runs once the filtered
   // rows have been committed.
+  useEffect(() => {
+    void loadForm();
+  }, []);
+
   const filterMarkPending = useRef(false);
   useEffect(() => {
     if (!filterMarkPending.current) return;
@@ -146,8 +153,10 @@ export function NodesPage() {
         <NodesTable rows={rows} sort={sort} onSort={onSort} latestJobs={latestJobs} onEdit={onEdit} onRemove={onRemove} onCheck={onCheck} />
       )}
 
-      {open?.kind === 'add' && <NodeFormDialog onClose={() => setOpen(null)} />}
-      {open?.kind === 'edit' && <NodeFormDialog key={open.node.id} node={open.node} onClose={() => setOpen(null)} />}
+      <Suspense fallback={null}>
+        {open?.kind === 'add' && <NodeFormDialog onClose={() => setOpen(null)} />}
+        {open?.kind === 'edit' && <NodeFormDialog key={open.node.id} node={open.node} onClose={() => setOpen(null)} />}
+      </Suspense>
       {open?.kind === 'remove' && <RemoveNodeDialog node={open.node} onClose={() => setOpen(null)} />}
     </section>
   );

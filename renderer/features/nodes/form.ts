@@ -2,8 +2,10 @@
  * The node form's model: text fields as typed, turned into the API's input; and the core's
  * field errors (details.issues) mapped back onto the fields.
  */
-import type { NodeInput, Node } from '../../../shared/domain/node';
-import { DEFAULT_SSH_USER, nodeInputSchema } from '../../../shared/domain/node';
+import type { Node } from '../../../shared/domain/node';
+import type { NodeInput } from '../../../shared/domain/node-schema';
+import { DEFAULT_SSH_USER } from '../../../shared/domain/node';
+import { nodeInputSchema } from '../../../shared/domain/node-schema';
 import { RackpilotError } from '../../../shared/errors';
 
 export const FORM_FIELDS = ['name', 'mac', 'address', 'sshUser', 'sshPort', 'role', 'tags', 'notes'] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeChangesSchema, nodeInputSchema } from './node';
+import { nodeChangesSchema, nodeInputSchema } from './node-schema';
 
 describe('nodeInputSchema', () => {
   it('fills defaults and normalises', () => {
