@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import { RpcClient } from '../renderer/rpc/client';
 import { RackpilotError } from '../shared/errors';
 import { createLogger } from './core/log';
+import { LATEST_SCHEMA_VERSION } from './core/store/migrations';
 import { createTempApp, type TempApp } from './core/testing/temp-app';
 import { startHeadlessServer } from './headless/server';
 import { wsTransport } from './headless/ws-transport';
@@ -73,7 +74,7 @@ describe.each(Object.entries(transports))('contract over %s', (_name, make) => {
   it('answers system.info', async () => {
     h = await make();
     const client = await h.open();
-    expect(await client.call('system.info', {})).toMatchObject({ product: 'Rackpilot', schemaVersion: 1 });
+    expect(await client.call('system.info', {})).toMatchObject({ product: 'Rackpilot', schemaVersion: LATEST_SCHEMA_VERSION });
   });
 
   it('creates, lists, updates and removes a node, and the other window hears every change', async () => {

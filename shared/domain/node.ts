@@ -30,8 +30,27 @@ export interface Node {
   tags: string[];
   notes: string;
   state: NodeState;
+  /** While set, a PXE boot installs the node's profile; the installer's phone-home clears it. */
+  netboot: boolean;
+  /** Boot profile to install (built-in or user profile id); null until chosen. */
+  profileId: string | null;
+  /** SSH host keys pinned from cloud-init's phone-home (or accepted by the user). */
+  hostKeys: HostKey[];
+  /** Firmware seen in the node's last PXE request. */
+  firmware: Firmware;
   createdAt: string;
   updatedAt: string;
 }
 
 export const DEFAULT_SSH_USER = 'rackpilot';
+
+export type Firmware = 'bios' | 'uefi' | 'uefi-http' | 'arm64' | 'unknown';
+
+export interface HostKey {
+  /** e.g. ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa */
+  type: string;
+  /** base64 key blob, as in known_hosts */
+  key: string;
+  /** SHA256:… as OpenSSH prints it */
+  fingerprint: string;
+}

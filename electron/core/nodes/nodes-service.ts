@@ -103,7 +103,7 @@ export class NodesService {
 
   private insert(fields: NodeFields): Node {
     const now = new Date().toISOString();
-    const node: Node = { id: randomUUID(), ...fields, state: 'ready', createdAt: now, updatedAt: now };
+    const node: Node = { id: randomUUID(), ...fields, state: 'ready', netboot: false, profileId: null, hostKeys: [], firmware: 'unknown', createdAt: now, updatedAt: now };
     this.refuseClashes(node, null);
     this.repo.insert(node);
     return node;

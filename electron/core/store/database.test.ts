@@ -7,7 +7,7 @@ import { createApp } from '../app';
 import { createLogger } from '../log';
 import { createTempApp, tempDir, type TempApp } from '../testing/temp-app';
 import { DB_FILE, openStore } from './database';
-import { LATEST_SCHEMA_VERSION } from './migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 
 const quiet = createLogger('error');
 let t: TempApp | undefined;
@@ -57,6 +57,25 @@ describe('store', () => {
     expect(err.code).toBe('E_STORE_NEWER_SCHEMA');
     expect(err.message).toContain(`schema ${LATEST_SCHEMA_VERSION + 5}`);
     expect(readFileSync(join(dir, DB_FILE)).equals(before)).toBe(true);
+  });
+
+  it('upgrades an older database step by step, keeping its rows and a backup of the old file', () => {
+    const dir = tempDir();
+    const old = new Database(join(dir, DB_FILE));
+    old.exec(MIGRATIONS[0]?.sql ?? '');
+    old.pragma('user_version = 1');
+    old.prepare(
+      "INSERT INTO nodes (id, name, mac, ssh_user, ssh_port, role, state, created_at, updated_at) VALUES ('n1', 'old-1', '52:54:00:00:00:01', 'root', 22, 'worker', 'ready', 'x', 'x')",
+    ).run();
+    old.close();
+    const { db, backupPath } = openStore(dir);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.prepare('SELECT name, netboot, host_keys FROM nodes').get()).toEqual({ name: 'old-1', netboot: 0, host_keys: '[]' });
+    db.close();
+    expect(backupPath).toBe(join(dir, `${DB_FILE}.v1.bak`));
+    const backup = new Database(backupPath ?? '', { readonly: true });
+    expect(backup.pragma('user_version', { simple: true })).toBe(1);
+    backup.close();
   });
 
   it('keeps data across a restart', async () => {

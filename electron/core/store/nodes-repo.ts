@@ -1,5 +1,5 @@
 /** Rows of the nodes table <-> Node objects. No rules here: the nodes service owns those. */
-import type { Node, NodeRole, NodeState } from '../../../shared/domain/node';
+import type { Firmware, HostKey, Node, NodeRole, NodeState } from '../../../shared/domain/node';
 import type { Db } from './database';
 
 interface NodeRow {
@@ -13,6 +13,10 @@ interface NodeRow {
   tags: string;
   notes: string;
   state: string;
+  netboot: number;
+  profile_id: string | null;
+  host_keys: string;
+  firmware: string;
   created_at: string;
   updated_at: string;
 }
@@ -29,6 +33,10 @@ function toNode(r: NodeRow): Node {
     tags: JSON.parse(r.tags) as string[],
     notes: r.notes,
     state: r.state as NodeState,
+    netboot: r.netboot === 1,
+    profileId: r.profile_id,
+    hostKeys: JSON.parse(r.host_keys) as HostKey[],
+    firmware: r.firmware as Firmware,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -46,6 +54,10 @@ function toRow(n: Node): NodeRow {
     tags: JSON.stringify(n.tags),
     notes: n.notes,
     state: n.state,
+    netboot: n.netboot ? 1 : 0,
+    profile_id: n.profileId,
+    host_keys: JSON.stringify(n.hostKeys),
+    firmware: n.firmware,
     created_at: n.createdAt,
     updated_at: n.updatedAt,
   };
@@ -57,16 +69,19 @@ export class NodesRepo {
   constructor(db: Db) {
     this.stmts = {
       all: db.prepare<[], NodeRow>('SELECT * FROM nodes ORDER BY name COLLATE NOCASE'),
+      seedToken: db.prepare<[string], { seed_token: string | null }>('SELECT seed_token FROM nodes WHERE id = ?'),
+      setSeedToken: db.prepare<[string | null, string]>('UPDATE nodes SET seed_token = ? WHERE id = ?'),
       byId: db.prepare<[string], NodeRow>('SELECT * FROM nodes WHERE id = ?'),
       byMac: db.prepare<[string], NodeRow>('SELECT * FROM nodes WHERE mac = ?'),
       byName: db.prepare<[string], NodeRow>('SELECT * FROM nodes WHERE name = ? COLLATE NOCASE'),
       insert: db.prepare<[NodeRow]>(
-        `INSERT INTO nodes (id, name, mac, address, ssh_user, ssh_port, role, tags, notes, state, created_at, updated_at)
-         VALUES (@id, @name, @mac, @address, @ssh_user, @ssh_port, @role, @tags, @notes, @state, @created_at, @updated_at)`,
+        `INSERT INTO nodes (id, name, mac, address, ssh_user, ssh_port, role, tags, notes, state, netboot, profile_id, host_keys, firmware, created_at, updated_at)
+         VALUES (@id, @name, @mac, @address, @ssh_user, @ssh_port, @role, @tags, @notes, @state, @netboot, @profile_id, @host_keys, @firmware, @created_at, @updated_at)`,
       ),
       update: db.prepare<[NodeRow]>(
         `UPDATE nodes SET name=@name, mac=@mac, address=@address, ssh_user=@ssh_user, ssh_port=@ssh_port,
-         role=@role, tags=@tags, notes=@notes, state=@state, updated_at=@updated_at WHERE id=@id`,
+         role=@role, tags=@tags, notes=@notes, state=@state, netboot=@netboot, profile_id=@profile_id,
+         host_keys=@host_keys, firmware=@firmware, updated_at=@updated_at WHERE id=@id`,
       ),
       remove: db.prepare<[string]>('DELETE FROM nodes WHERE id = ?'),
     };
@@ -97,6 +112,15 @@ export class NodesRepo {
 
   update(node: Node): void {
     this.stmts.update.run(toRow(node));
+  }
+
+  /** The secret in the node's NoCloud URL: kept out of Node so it never reaches API output. */
+  seedToken(id: string): string | null {
+    return this.stmts.seedToken.get(id)?.seed_token ?? null;
+  }
+
+  setSeedToken(id: string, token: string | null): void {
+    this.stmts.setSeedToken.run(token, id);
   }
 
   remove(id: string): boolean {
