@@ -10,11 +10,12 @@ import { EventBus } from './events/bus';
 import { jobHandlers } from './jobs/handlers';
 import { JobsService } from './jobs/jobs-service';
 import { createLogger, type Logger } from './log';
+import { BootInventory } from './nodes/boot-inventory';
 import { nodeHandlers } from './nodes/handlers';
 import { NodesService } from './nodes/nodes-service';
 import { Dispatcher } from './rpc/dispatcher';
 import type { Handlers } from './rpc/handlers';
-import { openStore } from './store/database';
+import { openStore, type Db } from './store/database';
 import { EventsRepo } from './store/events-repo';
 import { JobsRepo } from './store/jobs-repo';
 import { lockDataDir } from './store/lock';
@@ -33,7 +34,7 @@ export interface App {
   dataDir: string;
   info: SystemInfo;
   /** The services, for tests and for faces that need more than the API (none today). */
-  services: { nodes: NodesService; jobs: JobsService; audit: AuditLog; bus: EventBus };
+  services: { nodes: NodesService; jobs: JobsService; audit: AuditLog; bus: EventBus; bootInventory: BootInventory; db: Db };
   close(): Promise<void>;
 }
 
@@ -56,7 +57,9 @@ export function createApp(options: AppOptions): App {
   const audit = new AuditLog(new EventsRepo(db), bus);
   const settings = new SettingsRepo(db);
   const jobs = new JobsService(new JobsRepo(db), bus, audit, log);
-  const nodes = new NodesService(db, new NodesRepo(db), bus, audit);
+  const nodesRepo = new NodesRepo(db);
+  const nodes = new NodesService(db, nodesRepo, bus, audit);
+  const bootInventory = new BootInventory(db, nodesRepo, bus, audit);
   const interrupted = jobs.recoverInterrupted();
   if (interrupted.length) log.warn(`${interrupted.length} job(s) were running when Rackpilot last stopped; marked interrupted`);
 
@@ -86,7 +89,7 @@ export function createApp(options: AppOptions): App {
     dispatcher: new Dispatcher(handlers, bus, log),
     dataDir: options.dataDir,
     info,
-    services: { nodes, jobs, audit, bus },
+    services: { nodes, jobs, audit, bus, bootInventory, db },
     async close() {
       if (closed) return;
       closed = true;
