@@ -83,7 +83,10 @@ if (!app.requestSingleInstanceLock()) {
 
 function start(): void {
   // Throws RackpilotError (E_STORE_CORRUPT, E_STORE_NEWER_SCHEMA, E_DATA_DIR_LOCKED) → failStartup.
-  core = createApp({ dataDir: app.getPath('userData'), shell: 'electron', version: app.getVersion(), log });
+  // scripts/start.mjs builds better-sqlite3 for Electron's ABI and passes its path (the copy in
+  // node_modules is built for Node, which the headless server and the tests use).
+  const sqliteBinding = process.env.RACKPILOT_SQLITE_BINDING;
+  core = createApp({ dataDir: app.getPath('userData'), shell: 'electron', version: app.getVersion(), log, ...(sqliteBinding ? { sqliteBinding } : {}) });
   lockDownSession();
   protocol.handle(APP_SCHEME, createAppProtocolHandler(RENDERER_DIR));
   ipc = attachIpcTransport<IpcMainEvent>(ipcMain, core.dispatcher, { isTrustedSender, log });

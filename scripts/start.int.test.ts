@@ -59,7 +59,9 @@ async function waitFor(what: () => boolean, label: string, started: Started, ms 
 
 /** An environment without any Electron-related overrides and, optionally, without a display. */
 function baseEnv(extra: NodeJS.ProcessEnv = {}, display = true): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, RACKPILOT_LOG_LEVEL: 'warn', ...extra };
+  // The fake Electron never loads the SQLite driver, so the Node build stands in for the
+  // Electron-ABI build start.mjs would otherwise compile (which needs the internet).
+  const env: NodeJS.ProcessEnv = { ...process.env, RACKPILOT_LOG_LEVEL: 'warn', RACKPILOT_SQLITE_BINDING: NODE_SQLITE, ...extra };
   delete env.ELECTRON_RUN_AS_NODE;
   if (!('ELECTRON_OVERRIDE_DIST_PATH' in extra)) delete env.ELECTRON_OVERRIDE_DIST_PATH;
   if (display) env.DISPLAY ??= ':99';
@@ -93,6 +95,8 @@ async function expectHeadlessFallback(started: Started, reason: RegExp): Promise
   started.proc.kill('SIGTERM');
   expect(await started.exited).toEqual({ code: 0, signal: null });
 }
+
+const NODE_SQLITE = join(ROOT, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
 
 const posixOnly = process.platform === 'win32' ? describe.skip : describe;
 
@@ -133,6 +137,15 @@ describe('scripts/start.mjs', () => {
       expect(readFileSync(join(dist, 'argv'), 'utf8').split('\n').slice(0, 3)).toEqual([ROOT, '--data-dir', '/nowhere']);
       started.proc.kill('SIGTERM');
       expect(await started.exited).toEqual({ code: 0, signal: null });
+    });
+
+    it('falls back, saying why, when the SQLite driver cannot be built for Electron', async () => {
+      const dist = fakeElectron('fake-nodriver', 'exit 0');
+      const env = baseEnv({ ELECTRON_OVERRIDE_DIST_PATH: dist, npm_config_node_gyp: '/nonexistent/node-gyp.js' });
+      delete env.RACKPILOT_SQLITE_BINDING;
+      const started = startScript(['--port', '0', '--data-dir', join(tmp, 'data-nodriver')], env);
+      await expectHeadlessFallback(started, /cannot build the SQLite driver for Electron: node-gyp not found/);
+      expect(existsSync(join(dist, 'argv'))).toBe(false);
     });
 
     it('exits quietly when Electron exits cleanly at once (a second instance handing over)', async () => {

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureElectronSqlite } from './electron-sqlite.mjs';
 
 const STARTUP_GRACE_MS = 2000;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,7 +68,9 @@ function electronBinary() {
 /** Resolves with null if Electron is still running after the grace period, else with why not. */
 function tryElectron(binary) {
   if (!existsSync(MAIN)) return Promise.resolve({ reason: `${MAIN} is missing (run \`npm run build\`)` });
-  const env = { ...process.env };
+  const sqlite = ensureElectronSqlite();
+  if (sqlite.reason) return Promise.resolve({ reason: sqlite.reason });
+  const env = { ...process.env, RACKPILOT_SQLITE_BINDING: sqlite.path };
   delete env.ELECTRON_RUN_AS_NODE; // it would turn the binary into a plain Node
   child = launch(binary, [ROOT, ...args], env);
   return new Promise((resolve) => {

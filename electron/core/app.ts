@@ -27,6 +27,8 @@ export interface AppOptions {
   shell: 'electron' | 'headless';
   version: string;
   log?: Logger;
+  /** better-sqlite3 addon built for this runtime (Electron), when not the default Node build. */
+  sqliteBinding?: string;
 }
 
 export interface App {
@@ -45,7 +47,7 @@ export function createApp(options: AppOptions): App {
   const lock = lockDataDir(options.dataDir);
   let store;
   try {
-    store = openStore(options.dataDir);
+    store = openStore(options.dataDir, options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {});
   } catch (err) {
     lock.release();
     throw err;

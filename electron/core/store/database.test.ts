@@ -36,6 +36,14 @@ describe('store', () => {
     db.close();
   });
 
+  it('loads the SQLite driver from an explicit native binding (how Electron gets its own ABI build)', () => {
+    const binding = join(__dirname, '../../../node_modules/better-sqlite3/build/Release/better_sqlite3.node');
+    const { db } = openStore(tempDir(), { nativeBinding: binding });
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    db.close();
+    expect(() => openStore(tempDir(), { nativeBinding: '/nonexistent/better_sqlite3.node' })).toThrow(RackpilotError);
+  });
+
   it('refuses a file that is not a database, and leaves it byte for byte', () => {
     const dir = tempDir();
     const garbage = Buffer.from('this is not sqlite '.repeat(500));

@@ -20,13 +20,18 @@ export interface OpenedStore {
   backupPath: string | null;
 }
 
-export function openStore(dataDir: string): OpenedStore {
+export interface StoreOptions {
+  /** Path of a better_sqlite3.node built for this runtime's ABI (Electron's differs from Node's). */
+  nativeBinding?: string;
+}
+
+export function openStore(dataDir: string, options: StoreOptions = {}): OpenedStore {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, DB_FILE);
   const existed = existsSync(path);
   let db: Db;
   try {
-    db = new Database(path, { fileMustExist: false });
+    db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   } catch (err) {
     throw corrupt(path, err);
   }
