@@ -4,6 +4,7 @@
  * transport; the renderer's `call()` is typed from the same declarations.
  */
 import { z } from 'zod';
+import { bootConfigSchema, type BootStatus, type NetworkInterfaceInfo } from './domain/boot';
 import type { ConnectivityResult } from './domain/connectivity';
 import type { AuditEvent } from './domain/event';
 import type { Job, JobLogLine } from './domain/job';
@@ -62,6 +63,21 @@ export const methods = {
   /** Starts a job that resolves the node's address and opens its SSH port; returns the job. */
   'nodes.checkConnectivity': method<Job>()(byId),
 
+  /**
+   * Install / Rebuild: arms the node's netboot flag with a profile; its next PXE boot wipes the
+   * disk and installs. Destructive, so the caller must repeat the node's name.
+   */
+  'nodes.install': method<Node>()(
+    z.object({ id: nodeIdSchema, profileId: z.string().min(1).max(100), confirmName: z.string().max(100) }).strict(),
+  ),
+  'nodes.cancelInstall': method<Node>()(byId),
+
+  'boot.status': method<BootStatus>()(empty),
+  'boot.configure': method<BootStatus>()(bootConfigSchema.partial().strict()),
+  'boot.start': method<BootStatus>()(empty),
+  'boot.stop': method<BootStatus>()(empty),
+  'boot.interfaces': method<NetworkInterfaceInfo[]>()(empty),
+
   'jobs.list': method<Job[]>()(
     z
       .object({ limit: z.number().int().min(1).max(500).default(100), nodeId: nodeIdSchema.optional() })
@@ -112,6 +128,7 @@ export interface Events {
   'jobs.changed': Job;
   'jobs.log': JobLogLine;
   'events.appended': AuditEvent;
+  'boot.status': BootStatus;
 }
 export type EventChannel = keyof Events;
 export const EVENT_CHANNELS: readonly EventChannel[] = [
@@ -119,6 +136,7 @@ export const EVENT_CHANNELS: readonly EventChannel[] = [
   'jobs.changed',
   'jobs.log',
   'events.appended',
+  'boot.status',
 ];
 
 export type { ConnectivityResult };

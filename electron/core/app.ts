@@ -5,6 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import type { SystemInfo } from '../../shared/contract';
 import type { Settings } from '../../shared/domain/settings';
+import { BootService } from './boot/boot-service';
+import { bootHandlers } from './boot/handlers';
+import { createBootStarters } from './boot/starters';
 import { AuditLog } from './events/audit';
 import { EventBus } from './events/bus';
 import { jobHandlers } from './jobs/handlers';
@@ -36,7 +39,7 @@ export interface App {
   dataDir: string;
   info: SystemInfo;
   /** The services, for tests and for faces that need more than the API (none today). */
-  services: { nodes: NodesService; jobs: JobsService; audit: AuditLog; bus: EventBus; bootInventory: BootInventory; db: Db };
+  services: { nodes: NodesService; jobs: JobsService; audit: AuditLog; bus: EventBus; bootInventory: BootInventory; boot: BootService; db: Db };
   close(): Promise<void>;
 }
 
@@ -62,6 +65,7 @@ export function createApp(options: AppOptions): App {
   const nodesRepo = new NodesRepo(db);
   const nodes = new NodesService(db, nodesRepo, bus, audit);
   const bootInventory = new BootInventory(db, nodesRepo, bus, audit);
+  const boot = new BootService(settings, createBootStarters(), bus, log);
   const interrupted = jobs.recoverInterrupted();
   if (interrupted.length) log.warn(`${interrupted.length} job(s) were running when Rackpilot last stopped; marked interrupted`);
 
@@ -84,6 +88,8 @@ export function createApp(options: AppOptions): App {
     },
     ...nodeHandlers(nodes, jobs, settings),
     ...jobHandlers(jobs, audit),
+    // Profiles land with the HTTP boot server; until then no install can be served anyway.
+    ...bootHandlers(boot, bootInventory, nodes, () => true),
   };
 
   let closed = false;
@@ -91,10 +97,11 @@ export function createApp(options: AppOptions): App {
     dispatcher: new Dispatcher(handlers, bus, log),
     dataDir: options.dataDir,
     info,
-    services: { nodes, jobs, audit, bus, bootInventory, db },
+    services: { nodes, jobs, audit, bus, bootInventory, boot, db },
     async close() {
       if (closed) return;
       closed = true;
+      await boot.close();
       await jobs.shutdown();
       db.close();
       lock.release();

@@ -30,6 +30,21 @@ export class SettingsRepo {
     return merged;
   }
 
+  /** A whole settings document of another area (e.g. `boot`), or null when never saved or unreadable. */
+  getDocument(key: string): unknown {
+    const row = this.all.all().find((r) => r.key === key);
+    if (!row) return null;
+    try {
+      return JSON.parse(row.value) as unknown;
+    } catch {
+      return null;
+    }
+  }
+
+  setDocument(key: string, value: unknown): void {
+    this.upsert.run(key, JSON.stringify(value));
+  }
+
   set(changes: Partial<Settings>): Settings {
     for (const [key, value] of Object.entries(changes)) {
       if (value !== undefined) this.upsert.run(key, JSON.stringify(value));
