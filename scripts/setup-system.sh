@@ -9,6 +9,16 @@ PACKAGES=(
   fonts-dejavu-core # so screenshots have real glyphs
   openssh-server    # integration tier: a real sshd on loopback
   openssh-client    # ssh-keygen for test host keys
+  curl              # TFTP tests: a real TFTP client (blksize, tsize)
+  atftp             # TFTP tests + bench: the Debian client that speaks windowsize (RFC 7440)
+  tftp-hpa          # TFTP tests: tftp-hpa's client (no options, netascii)
+  ipxe              # TFTP tests: Debian's iPXE binaries in /usr/lib/ipxe
+  dnsmasq-base      # DHCP tests: the "other DHCP server" / home router, and the reference peer
+  busybox           # DHCP tests: udhcpc as a real DHCP client
+  iproute2          # lab and DHCP tests: network namespaces, veth, bridges, taps
+  qemu-system-x86   # lab tier: virtual nodes that PXE boot (TCG)
+  ipxe-qemu         # lab tier: the iPXE option ROMs QEMU's NICs boot with
+  ovmf              # lab tier: UEFI firmware with its own PXE client
 )
 
 missing=()

@@ -19,6 +19,10 @@ export const ErrorCode = {
   DataDirLocked: 'E_DATA_DIR_LOCKED',
   Unauthorized: 'E_UNAUTHORIZED',
   ConfirmationRequired: 'E_CONFIRMATION_REQUIRED',
+  PortPrivileged: 'E_PORT_PRIVILEGED',
+  PortInUse: 'E_PORT_IN_USE',
+  InterfaceUnavailable: 'E_INTERFACE_UNAVAILABLE',
+  DhcpServerPresent: 'E_DHCP_SERVER_PRESENT',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

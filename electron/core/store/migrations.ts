@@ -5,11 +5,12 @@
  */
 import { coreTables } from './migrations/001-core';
 import { nodeBoot } from './migrations/002-node-boot';
+import { dhcpLeases } from './migrations/003-dhcp-leases';
 import type { Migration } from './migrations/migration';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [coreTables, nodeBoot];
+export const MIGRATIONS: readonly Migration[] = [coreTables, nodeBoot, dhcpLeases];
 
 // Versions must run 1, 2, 3… with no gap or repeat, or an upgrade would skip a step.
 MIGRATIONS.forEach((m, i) => {
