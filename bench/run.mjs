@@ -8,7 +8,7 @@
  *   node bench/run.mjs                 # all
  *   node bench/run.mjs server-ready    # one
  * Env: BENCH_RUNS (server-ready runs, default 10), BENCH_PAGE_LOADS (ui-nodes, default 5),
- *      CHROMIUM_PATH (default /usr/bin/chromium).
+ *      CHROMIUM_PATH (default /usr/bin/chromium), BENCH_TFTP_RUNS (tftp, default 5).
  */
 import { existsSync } from 'node:fs';
 import { BenchSkip, SERVER_JS, writeResult } from './lib.mjs';
@@ -16,6 +16,7 @@ import { BenchSkip, SERVER_JS, writeResult } from './lib.mjs';
 const BENCHMARKS = {
   'server-ready': () => import('./server-ready.mjs'),
   'ui-nodes': () => import('./ui-nodes.mjs'),
+  tftp: () => import('./tftp.mjs'),
 };
 
 async function main() {
