@@ -86,7 +86,15 @@ function start(): void {
   // scripts/start.mjs builds better-sqlite3 for Electron's ABI and passes its path (the copy in
   // node_modules is built for Node, which the headless server and the tests use).
   const sqliteBinding = process.env.RACKPILOT_SQLITE_BINDING;
-  core = createApp({ dataDir: app.getPath('userData'), shell: 'electron', version: app.getVersion(), log, ...(sqliteBinding ? { sqliteBinding } : {}) });
+  core = createApp({
+    dataDir: app.getPath('userData'),
+    shell: 'electron',
+    version: app.getVersion(),
+    log,
+    // dist/electron/main.cjs → <app>/assets (packaged: beside the asar, via extraResources).
+    assetsDir: join(__dirname, '..', '..', 'assets'),
+    ...(sqliteBinding ? { sqliteBinding } : {}),
+  });
   lockDownSession();
   protocol.handle(APP_SCHEME, createAppProtocolHandler(RENDERER_DIR));
   ipc = attachIpcTransport<IpcMainEvent>(ipcMain, core.dispatcher, { isTrustedSender, log });

@@ -53,7 +53,7 @@ async function main(): Promise<number> {
 
   let app;
   try {
-    app = createApp({ dataDir, shell: 'headless', version, log });
+    app = createApp({ dataDir, shell: 'headless', version, log, assetsDir: resolve(__dirname, '..', '..', 'assets') });
   } catch (err) {
     if (err instanceof RackpilotError) {
       console.error(`Rackpilot cannot start (${err.code}): ${err.message}`);

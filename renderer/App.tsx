@@ -1,10 +1,14 @@
 /** The shell: header with the connection state, left navigation, and the page for the route. */
+import { lazy, Suspense } from 'react';
 import { ActivityPage } from './features/activity/ActivityPage';
 import { NodesPage } from './features/nodes/NodesPage';
 import { NotBuiltPage } from './features/placeholders/NotBuiltPage';
 import { routeHref, useRoute, type Route } from './router';
 import { TokenRequired } from './StartupMessages';
 import { useConnection } from './stores/connection';
+
+// Pages off the start-up path load when first visited.
+const BootPage = lazy(() => import('./features/boot/BootPage').then((m) => ({ default: m.BootPage })));
 
 const NAV: { route: Route; label: string }[] = [
   { route: 'nodes', label: 'Nodes' },
@@ -70,7 +74,11 @@ function Page({ route }: { route: Route }) {
     case 'activity':
       return <ActivityPage />;
     case 'boot':
-      return <NotBuiltPage title="Boot" what="Network boot is not built yet: it will PXE-boot nodes and install their operating system with cloud-init." />;
+      return (
+        <Suspense fallback={<p className="empty" role="status">Loading…</p>}>
+          <BootPage />
+        </Suspense>
+      );
     case 'stacks':
       return <NotBuiltPage title="Stacks" what="Stacks are not built yet: this page will deploy docker-compose stacks to your nodes and show their state." />;
     case 'clusters':

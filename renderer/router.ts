@@ -1,5 +1,5 @@
 /**
- * Hash routing (#/nodes, #/activity …). The hash also carries the access token once
+ * Hash routing (#/nodes, #/activity, #/nodes/<id> …). The hash also carries the access token once
  * (#token=…); rpc/token.ts swaps that for #/nodes before the app renders.
  */
 import { useSyncExternalStore } from 'react';
@@ -7,9 +7,24 @@ import { useSyncExternalStore } from 'react';
 export const ROUTES = ['nodes', 'boot', 'stacks', 'clusters', 'labs', 'activity'] as const;
 export type Route = (typeof ROUTES)[number];
 
+function segments(): string[] {
+  return window.location.hash.replace(/^#\/?/, '').split('?')[0]?.split('/') ?? [];
+}
+
 function currentRoute(): Route {
-  const name = window.location.hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
+  const name = segments()[0] ?? '';
   return (ROUTES as readonly string[]).includes(name) ? (name as Route) : 'nodes';
+}
+
+/** The item a route names after the page, e.g. the node id of `#/nodes/<id>`; null when none. */
+function currentItem(): string | null {
+  const item = segments()[1];
+  if (!item) return null;
+  try {
+    return decodeURIComponent(item);
+  } catch {
+    return null;
+  }
 }
 
 function subscribe(cb: () => void): () => void {
@@ -21,6 +36,14 @@ export function useRoute(): Route {
   return useSyncExternalStore(subscribe, currentRoute);
 }
 
-export function routeHref(route: Route): string {
-  return `#/${route}`;
+export function useRouteItem(): string | null {
+  return useSyncExternalStore(subscribe, currentItem);
+}
+
+export function routeHref(route: Route, item?: string): string {
+  return item ? `#/${route}/${encodeURIComponent(item)}` : `#/${route}`;
+}
+
+export function navigate(route: Route, item?: string): void {
+  window.location.hash = routeHref(route, item);
 }

@@ -30,6 +30,8 @@ export interface AppOptions {
   shell: 'electron' | 'headless';
   version: string;
   log?: Logger;
+  /** The app's bundled assets folder (iPXE binaries, lab content), when it has one. */
+  assetsDir?: string;
   /** better-sqlite3 addon built for this runtime (Electron), when not the default Node build. */
   sqliteBinding?: string;
 }
@@ -65,7 +67,7 @@ export function createApp(options: AppOptions): App {
   const nodesRepo = new NodesRepo(db);
   const nodes = new NodesService(db, nodesRepo, bus, audit);
   const bootInventory = new BootInventory(db, nodesRepo, bus, audit);
-  const boot = new BootService(settings, createBootStarters(), bus, log);
+  const boot = new BootService(settings, createBootStarters({ inventory: bootInventory, db, log, assetsDir: options.assetsDir ?? null }), bus, log);
   const interrupted = jobs.recoverInterrupted();
   if (interrupted.length) log.warn(`${interrupted.length} job(s) were running when Rackpilot last stopped; marked interrupted`);
 

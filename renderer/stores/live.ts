@@ -1,10 +1,12 @@
 /** Wires pushed events into the stores and (re)loads every list; called once at start-up. */
 import type { RpcClient } from '../rpc/client';
 import type { LiveTransport } from '../rpc/transport';
+import { loadBoot, onBootStatus } from './boot';
 import { useConnection } from './connection';
 import { loadEvents, onEventAppended } from './events';
 import { loadJobs, onJobChanged, onJobLog, reloadFollowedLogs } from './jobs';
 import { loadNodes, onNodesChanged } from './nodes';
+import { onTimelineEvent, reloadFollowedTimelines } from './timeline';
 
 export function startLiveData(client: RpcClient, transport: LiveTransport): void {
   useConnection.setState({ state: transport.state(), kind: transport.kind });
@@ -13,11 +15,15 @@ export function startLiveData(client: RpcClient, transport: LiveTransport): void
   client.subscribe('jobs.changed', onJobChanged);
   client.subscribe('jobs.log', onJobLog);
   client.subscribe('events.appended', onEventAppended);
+  client.subscribe('events.appended', onTimelineEvent);
+  client.subscribe('boot.status', onBootStatus);
   const loadAll = () => {
     void loadNodes();
     void loadJobs();
     void loadEvents();
+    void loadBoot();
     void reloadFollowedLogs();
+    void reloadFollowedTimelines();
   };
   transport.onReconnect(loadAll);
   loadAll();

@@ -6,6 +6,7 @@ import { coalesce } from './coalesce';
 import { prependEvents } from './events';
 import { applyJobChanges, latestJobByNode, mergeLogLines } from './jobs';
 import { applyNodeChanges } from './nodes';
+import { applyToTimelines, mergeEvents, type Timeline } from './timeline';
 
 const n = (id: string, name = id) => ({ id, name }) as Node;
 const job = (id: string, createdAt: string, nodeId: string | null = null) => ({ id, createdAt, nodeId, state: 'running' }) as Job;
@@ -56,5 +57,20 @@ describe('coalesce', () => {
     c.release();
     expect(batches).toEqual([[1, 2], [3]]);
     vi.useRealTimers();
+  });
+});
+
+describe('node timelines', () => {
+  const on = (id: number, subjectId: string | null) => ({ id, subjectId }) as AuditEvent;
+  it('adds appended events only to the timelines being followed, newest first', () => {
+    const followed: Record<string, Timeline> = { a: { events: [on(1, 'a')], status: 'ready', error: null } };
+    const next = applyToTimelines(followed, [on(2, 'a'), on(3, 'b'), on(4, null), on(5, 'a')]);
+    expect(next.a?.events.map((e) => e.id)).toEqual([5, 2, 1]);
+    expect(next).not.toHaveProperty('b');
+    expect(applyToTimelines(followed, [on(9, 'b')])).toBe(followed);
+  });
+
+  it('merges a fetched timeline with events pushed meanwhile', () => {
+    expect(mergeEvents([on(5, 'a'), on(3, 'a')], [on(4, 'a'), on(3, 'a'), on(1, 'a')]).map((e) => e.id)).toEqual([5, 4, 3, 1]);
   });
 });

@@ -36,7 +36,7 @@ function service(overrides: Partial<BootStarters> = {}) {
     tftp: listening,
     proxyDhcp: listening,
     dhcp: listening,
-    ipxe: () => ({ found: ['undionly.kpxe'], missing: [], message: null }),
+    ipxe: async () => ({ found: ['undionly.kpxe'], missing: [], message: null }),
     ...overrides,
   };
   return { boot: new BootService(new SettingsRepo(db), starters, bus, createLogger('error')), pushed, db };
@@ -45,7 +45,7 @@ function service(overrides: Partial<BootStarters> = {}) {
 describe('boot service', () => {
   it('defaults to proxyDHCP and refuses to start before the lab address is chosen', async () => {
     const { boot } = service();
-    expect(boot.status().config.mode).toBe('proxy');
+    expect((await boot.status()).config.mode).toBe('proxy');
     await expect(boot.start()).rejects.toThrow(/Choose the lab network first/);
   });
 

@@ -36,7 +36,7 @@ export interface BootStarters {
   proxyDhcp: ServiceStarter;
   dhcp: ServiceStarter;
   /** Which iPXE binaries TFTP can serve with this config. */
-  ipxe: (config: BootConfig) => BootStatus['ipxe'];
+  ipxe: (config: BootConfig) => Promise<BootStatus['ipxe']>;
 }
 
 const SETTINGS_KEY = 'boot';
@@ -58,7 +58,7 @@ export class BootService {
     return stored.success ? stored.data : DEFAULT_BOOT_CONFIG;
   }
 
-  status(): BootStatus {
+  async status(): Promise<BootStatus> {
     const config = this.config();
     const names: BootServiceName[] = ['http', 'tftp', config.mode === 'dhcp' ? 'dhcp' : 'proxy-dhcp'];
     const services = names.map((name): BootServiceStatus => {
@@ -66,7 +66,7 @@ export class BootService {
       const error = this.failures.get(name) ?? null;
       return { name, state: live ? 'listening' : error ? 'failed' : 'stopped', address: live?.address ?? null, port: live?.port ?? null, error };
     });
-    return { running: this.running.size > 0, config, services, ipxe: this.starters.ipxe(config) };
+    return { running: this.running.size > 0, config, services, ipxe: await this.starters.ipxe(config) };
   }
 
   /** Saves a change; running services restart with it so what runs is what is shown. */
@@ -138,8 +138,8 @@ export class BootService {
     await Promise.allSettled(all.map(([, s]) => s.close()));
   }
 
-  private publish(): BootStatus {
-    const status = this.status();
+  private async publish(): Promise<BootStatus> {
+    const status = await this.status();
     this.bus.publish('boot.status', status);
     return status;
   }

@@ -41,6 +41,16 @@ export class BootInventory {
     return { action: 'local', node };
   }
 
+  findByMac(mac: string): Node | undefined {
+    return this.repo.findByMac(mac);
+  }
+
+  /** The node with this address (full-DHCP reservations use the node's IP address). */
+  reservedAddressFor(mac: string): string | null {
+    const address = this.repo.findByMac(mac)?.address ?? '';
+    return /^\d+\.\d+\.\d+\.\d+$/.test(address) ? address : null;
+  }
+
   /**
    * An unknown MAC asked to boot: record it (once) so the user can adopt it. It is never
    * installed without consent — its netboot flag starts off.

@@ -13,3 +13,35 @@ export function duration(fromIso: string | null, toIso: string | null): string {
   if (!Number.isFinite(ms) || ms < 0) return '';
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
+
+/** What an event kind means, in a few words, for timelines; unknown kinds show as they are. */
+const KIND_LABELS: Record<string, string> = {
+  'node.created': 'Added',
+  'node.updated': 'Edited',
+  'node.imported': 'Imported',
+  'node.discovered': 'Discovered',
+  'boot.install-requested': 'Install armed',
+  'boot.install-cancelled': 'Install cancelled',
+  'boot.install-failed': 'Install failed',
+  'boot.phone-home': 'Phoned home',
+  'boot.dhcp': 'DHCP',
+  'boot.tftp': 'TFTP',
+  'boot.http': 'HTTP',
+  'job.started': 'Job started',
+  'job.succeeded': 'Job succeeded',
+  'job.failed': 'Job failed',
+  'job.cancelled': 'Job cancelled',
+  'job.interrupted': 'Job interrupted',
+};
+
+export function eventLabel(kind: string): string {
+  return KIND_LABELS[kind] ?? kind;
+}
+
+/** A tone for the event's marker: failures stand out, arming and discovery are notable. */
+export function eventTone(kind: string): 'bad' | 'notable' | 'good' | 'plain' {
+  if (/failed|error|refused/.test(kind)) return 'bad';
+  if (kind === 'boot.install-requested' || kind === 'node.discovered') return 'notable';
+  if (kind === 'boot.phone-home' || kind === 'job.succeeded') return 'good';
+  return 'plain';
+}

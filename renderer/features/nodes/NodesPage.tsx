@@ -1,18 +1,30 @@
-/** The inventory: search, filter and sort the nodes; add, edit, remove and check them. */
+/**
+ * The inventory: search, filter and sort the nodes; add, edit, remove and check them; arm or
+ * cancel an install; and a node's details and timeline beside the table (#/nodes/<id>).
+ */
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { NODE_ROLES, NODE_STATES, type Node, type NodeRole, type NodeState } from '../../../shared/domain/node';
 import { errorMessage, rpc } from '../../rpc/api';
 import { latestJobByNode, onJobChanged, useJobs } from '../../stores/jobs';
-import { useNodes } from '../../stores/nodes';
+import { navigate, useRouteItem } from '../../router';
+import { onNodesChanged, useNodes } from '../../stores/nodes';
 import { allTags, EMPTY_FILTER, filterNodes, isFiltering, sortNodes, type NodeFilter, type SortKey, type SortSpec } from './filter';
+import { NodeDetail } from './NodeDetail';
 import { NodesTable } from './NodesTable';
 import { RemoveNodeDialog } from './RemoveNodeDialog';
 
 // The form carries the input rules (zod); it loads after the first render, off the start-up path.
 const loadForm = () => import('./NodeFormDialog');
 const NodeFormDialog = lazy(() => loadForm().then((m) => ({ default: m.NodeFormDialog })));
+// The Install dialog reads the contract (zod) to see whether profiles can be listed.
+const InstallDialog = lazy(() => import('./InstallDialog').then((m) => ({ default: m.InstallDialog })));
 
-type Open = { kind: 'add' } | { kind: 'edit'; node: Node } | { kind: 'remove'; node: Node } | null;
+type Open =
+  | { kind: 'add' }
+  | { kind: 'edit'; node: Node }
+  | { kind: 'remove'; node: Node }
+  | { kind: 'install'; node: Node }
+  | null;
 
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -59,6 +71,19 @@ export function NodesPage() {
   }, []);
   const onEdit = useCallback((node: Node) => setOpen({ kind: 'edit', node }), []);
   const onRemove = useCallback((node: Node) => setOpen({ kind: 'remove', node }), []);
+  const onInstall = useCallback((node: Node) => setOpen({ kind: 'install', node }), []);
+  const onCancelInstall = useCallback(async (node: Node) => {
+    setNotice(null);
+    try {
+      onNodesChanged({ op: 'upsert', node: await rpc().call('nodes.cancelInstall', { id: node.id }) });
+    } catch (err) {
+      setNotice(`Could not cancel the install of ${node.name}: ${errorMessage(err)}`);
+    }
+  }, []);
+
+  const detailId = useRouteItem();
+  const detailNode = detailId === null ? undefined : status === 'loading' ? undefined : (nodes.find((n) => n.id === detailId) ?? null);
+  const closeDetail = useCallback(() => navigate('nodes'), []);
 
   const filtering = isFiltering(filter);
 
@@ -150,13 +175,27 @@ export function NodesPage() {
           </button>
         </div>
       ) : (
-        <NodesTable rows={rows} sort={sort} onSort={onSort} latestJobs={latestJobs} onEdit={onEdit} onRemove={onRemove} onCheck={onCheck} />
+        <NodesTable
+          rows={rows}
+          sort={sort}
+          onSort={onSort}
+          latestJobs={latestJobs}
+          onEdit={onEdit}
+          onRemove={onRemove}
+          onCheck={onCheck}
+          onInstall={onInstall}
+          onCancelInstall={onCancelInstall}
+        />
       )}
 
       <Suspense fallback={null}>
         {open?.kind === 'add' && <NodeFormDialog onClose={() => setOpen(null)} />}
         {open?.kind === 'edit' && <NodeFormDialog key={open.node.id} node={open.node} onClose={() => setOpen(null)} />}
+        {open?.kind === 'install' && <InstallDialog key={open.node.id} node={open.node} onClose={() => setOpen(null)} />}
       </Suspense>
+      {detailId !== null && (
+        <NodeDetail node={detailNode} onClose={closeDetail} onEdit={onEdit} onInstall={onInstall} onCancelInstall={onCancelInstall} />
+      )}
       {open?.kind === 'remove' && <RemoveNodeDialog node={open.node} onClose={() => setOpen(null)} />}
     </section>
   );

@@ -7,6 +7,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Job } from '../../../shared/domain/job';
 import type { Node } from '../../../shared/domain/node';
+import { routeHref } from '../../router';
+import { BootBadges, isArmed, isRebuild } from './boot-badges';
 import type { SortKey, SortSpec } from './filter';
 
 export const ROW_HEIGHT = 44;
@@ -26,6 +28,8 @@ export interface RowActions {
   onEdit(node: Node): void;
   onRemove(node: Node): void;
   onCheck(node: Node): void;
+  onInstall(node: Node): void;
+  onCancelInstall(node: Node): void;
 }
 
 interface Props extends RowActions {
@@ -159,7 +163,7 @@ interface RowProps extends RowActions {
   onKeyDown(e: KeyboardEvent<HTMLDivElement>, index: number, node: Node): void;
 }
 
-function NodeRow({ node, index, top, tabbable, job, onFocusRow, onKeyDown, onEdit, onRemove, onCheck }: RowProps) {
+function NodeRow({ node, index, top, tabbable, job, onFocusRow, onKeyDown, onEdit, onRemove, onCheck, onInstall, onCancelInstall }: RowProps) {
   const checking = job?.state === 'queued' || job?.state === 'running';
   return (
     <div
@@ -167,14 +171,16 @@ function NodeRow({ node, index, top, tabbable, job, onFocusRow, onKeyDown, onEdi
       aria-rowindex={index + 2}
       data-index={index}
       data-testid="node-row"
-      className="tr nodes-cols"
+      className={`tr nodes-cols${node.state === 'discovered' ? ' row-discovered' : ''}`}
       tabIndex={tabbable ? 0 : -1}
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       onFocus={(e) => e.target === e.currentTarget && onFocusRow(index)}
       onKeyDown={(e) => onKeyDown(e, index, node)}
     >
       <div role="cell" className="td td-name" title={node.name}>
-        {node.name}
+        <a href={routeHref('nodes', node.id)} className="node-link">
+          {node.name}
+        </a>
       </div>
       <div role="cell" className="td mono">
         {node.mac}
@@ -182,8 +188,8 @@ function NodeRow({ node, index, top, tabbable, job, onFocusRow, onKeyDown, onEdi
       <div role="cell" className="td mono" title={node.address}>
         {node.address || <span className="muted">—</span>}
       </div>
-      <div role="cell" className="td">
-        <span className={`badge state-${node.state}`}>{node.state}</span>
+      <div role="cell" className="td td-state" title={node.firmware === 'unknown' ? undefined : `Firmware: ${node.firmware}`}>
+        <BootBadges node={node} />
       </div>
       <div role="cell" className="td">
         {node.role}
@@ -203,6 +209,19 @@ function NodeRow({ node, index, top, tabbable, job, onFocusRow, onKeyDown, onEdi
         <button type="button" className="btn btn-small" disabled={checking} aria-label={`Check connectivity of ${node.name}`} onClick={() => onCheck(node)}>
           Check
         </button>
+        {isArmed(node) ? (
+          <button type="button" className="btn btn-small" aria-label={`Cancel install of ${node.name}`} onClick={() => onCancelInstall(node)}>
+            Cancel install
+          </button>
+        ) : isRebuild(node) ? (
+          <button type="button" className="btn btn-small" aria-label={`Rebuild ${node.name}`} onClick={() => onInstall(node)}>
+            Rebuild…
+          </button>
+        ) : (
+          <button type="button" className="btn btn-small" aria-label={`Install ${node.name}`} onClick={() => onInstall(node)}>
+            Install…
+          </button>
+        )}
         <button type="button" className="btn btn-small" aria-label={`Edit ${node.name}`} onClick={() => onEdit(node)}>
           Edit
         </button>
