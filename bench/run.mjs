@@ -9,6 +9,7 @@
  *   node bench/run.mjs server-ready    # one
  * Env: BENCH_RUNS (server-ready runs, default 10), BENCH_PAGE_LOADS (ui-nodes, default 5),
  *      CHROMIUM_PATH (default /usr/bin/chromium), BENCH_TFTP_RUNS (tftp, default 5).
+ *      BENCH_HTTP_RUNS / BENCH_HTTP_CLIENTS / BENCH_HTTP_MIB (http-assets, defaults 3 / 8 / 1024).
  */
 import { existsSync } from 'node:fs';
 import { BenchSkip, SERVER_JS, writeResult } from './lib.mjs';
@@ -17,6 +18,7 @@ const BENCHMARKS = {
   'server-ready': () => import('./server-ready.mjs'),
   'ui-nodes': () => import('./ui-nodes.mjs'),
   tftp: () => import('./tftp.mjs'),
+  'http-assets': () => import('./http-assets.mjs'),
 };
 
 async function main() {

@@ -19,6 +19,7 @@ PACKAGES=(
   qemu-system-x86   # lab tier: virtual nodes that PXE boot (TCG)
   ipxe-qemu         # lab tier: the iPXE option ROMs QEMU's NICs boot with
   ovmf              # lab tier: UEFI firmware with its own PXE client
+  nginx-light       # bench (http-assets): the HTTP peer Rackpilot's asset server is compared with
 )
 
 missing=()

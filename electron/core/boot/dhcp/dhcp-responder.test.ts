@@ -112,8 +112,24 @@ describe('full DHCP responder', () => {
     };
     const r = await respond(clientRequest({ arch: 0 }), ctx);
     expect(r.reply).toMatchObject({ yiaddr: '10.5.0.100', siaddr: '10.5.0.1', file: 'undionly.kpxe' });
-    expect(optionData(r.reply!.options, Opt.VendorClass)?.toString()).toBe('PXEClient');
+    // No PXEClient / option 43 in an address offer: UEFI firmware would take it for a BINL
+    // offer and ask port 4011, which full DHCP does not serve (seen with OVMF in the lab test).
+    expect(optionData(r.reply!.options, Opt.VendorClass)).toBeUndefined();
+    expect(optionData(r.reply!.options, Opt.VendorSpecific)).toBeUndefined();
+    expect(optionData(r.reply!.options, Opt.BootFileName)?.toString()).toBe('undionly.kpxe');
     expect(optionData(r.reply!.options, Opt.ServerId)?.length).toBe(4);
     expect(r.reply!.options.filter((o) => o.code === Opt.MessageType)).toHaveLength(1);
+    expect(r.bootEvent).toMatchObject({ kind: 'boot-offer', bootFile: 'undionly.kpxe' });
+  });
+
+  it('UEFI HTTP boot clients still get HTTPClient back, and an unarmed node gets no boot file but an event', async () => {
+    const config = { serverAddress: '10.5.0.1', httpPort: 8080, files: DEFAULT_BOOT_FILES, httpBinaryPath: '/ipxe', scriptPath: '/boot.ipxe' };
+    ctx.boot = { config, decide: () => 'boot' };
+    const http = await respond(clientRequest({ arch: 16, vendorClass: 'HTTPClient:Arch:00016:UNDI:003001' }), ctx);
+    expect(optionData(http.reply!.options, Opt.VendorClass)?.toString()).toBe('HTTPClient');
+    ctx.boot = { config, decide: () => 'ignore' };
+    const off = await respond(clientRequest({ arch: 0 }), ctx);
+    expect(off.reply?.file).toBe('');
+    expect(off.bootEvent).toMatchObject({ kind: 'boot-ignored' });
   });
 });

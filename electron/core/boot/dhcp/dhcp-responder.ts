@@ -37,6 +37,8 @@ export interface ResponderResult {
   reply: DhcpPacket | null;
   to?: { address: string; port: number };
   event?: DhcpEvent;
+  /** What happened to a PXE client's boot request in this answer (offered a file, or not). */
+  bootEvent?: DhcpEvent;
 }
 
 /** How long an OFFER holds its address for the client's REQUEST, and a DECLINEd address stays out. */
@@ -121,25 +123,37 @@ async function answer(req: DhcpPacket, ctx: ResponderContext, type: 2 | 5, ip: s
   }
   const reply = baseReply(req, options);
   reply.yiaddr = ip;
-  await addBootInfo(req, ctx, reply);
+  const bootEvent = await addBootInfo(req, ctx, reply);
   const [port, address] = offerDestination(req, ctx.ports, ctx.broadcastAddress);
-  return { reply, to: { address, port }, ...(event ? { event } : {}) };
+  return { reply, to: { address, port }, ...(event ? { event } : {}), ...(bootEvent ? { bootEvent } : {}) };
 }
 
-/** A PXE client served by full DHCP gets its boot file in the same answer, as proxyDHCP would give it. */
-async function addBootInfo(req: DhcpPacket, ctx: ResponderContext, reply: DhcpPacket): Promise<void> {
-  if (!ctx.boot) return;
+/**
+ * A PXE client served by full DHCP gets its boot file in the same answer, the way ISC dhcpd and
+ * dnsmasq give it: siaddr + `file` + option 67, WITHOUT option 60 "PXEClient" or option 43.
+ * Seen with OVMF in the lab test: an address offer that says PXEClient is taken for a BINL offer,
+ * and the firmware then asks port 4011 for its boot file — which full DHCP does not serve —
+ * ending in "PXE-E16: No valid offer received". UEFI HTTP boot is the exception: it only accepts
+ * an answer that says HTTPClient.
+ */
+async function addBootInfo(req: DhcpPacket, ctx: ResponderContext, reply: DhcpPacket): Promise<DhcpEvent | undefined> {
+  if (!ctx.boot) return undefined;
   const client = readClientInfo(req);
-  if (!client.pxeClient && !client.httpClient) return;
-  if ((await ctx.boot.decide(client.mac, client)) === 'ignore') return;
+  if (!client.pxeClient && !client.httpClient) return undefined;
+  if ((await ctx.boot.decide(client.mac, client)) === 'ignore') {
+    return { kind: 'boot-ignored', mac: client.mac, client, reason: 'netboot is off for this node' };
+  }
   const choice = chooseBoot(client, ctx.boot.config);
-  if (choice.kind === 'none') return;
+  if (choice.kind === 'none') return { kind: 'boot-ignored', mac: client.mac, client, reason: choice.reason };
   const boot = buildProxyReply({ request: req, answer: choice, serverAddress: ctx.boot.config.serverAddress, type: MessageType.Offer });
   reply.siaddr = boot.siaddr;
   reply.sname = boot.sname;
   reply.file = boot.file;
-  const skip = new Set<number>([Opt.MessageType, Opt.ServerId, Opt.RelayAgent]);
+  const skip = new Set<number>([Opt.MessageType, Opt.ServerId, Opt.RelayAgent, Opt.VendorSpecific]);
+  if (choice.kind !== 'http') skip.add(Opt.VendorClass);
   reply.options.push(...boot.options.filter((o) => !skip.has(o.code)));
+  const bootFile = choice.kind === 'tftp' ? choice.file : choice.url;
+  return { kind: 'boot-offer', mac: client.mac, client, bootFile, via: 'dhcp', to: 'lease' };
 }
 
 function baseReply(req: DhcpPacket, options: DhcpOption[]): DhcpPacket {

@@ -85,6 +85,7 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerS
     respond(decoded.packet, ctx)
       .then(async (r) => {
         if (r.event) o.onEvent?.(r.event);
+        if (r.bootEvent) o.onEvent?.(r.bootEvent);
         if (r.reply && r.to) await sendTo(socket, encodePacket(r.reply), r.to.port, r.to.address);
       })
       .catch((err: unknown) => o.log.error('DHCP: failed to answer', { from: rinfo.address, error: err instanceof Error ? err.message : String(err) }));
