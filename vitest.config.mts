@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two tiers (DESIGN §8): unit tests are fast and need no privileges; integration tests
-// (`*.int.test.ts`) start real daemons and sockets.
+// Three vitest tiers (DESIGN §8): unit tests are fast and need no privileges; integration tests
+// (`*.int.test.ts`) start real daemons and sockets; lab tests (`*.lab.test.ts`) boot QEMU nodes
+// on namespaced networks as root, one file at a time (they use the real DHCP/TFTP ports).
 export default defineConfig({
   test: {
     projects: [
@@ -9,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{shared,electron,renderer,scripts}/**/*.test.{ts,tsx}'],
-          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.int.test.ts', '**/*.lab.test.ts', '**/node_modules/**'],
           environment: 'node',
         },
       },
@@ -20,6 +21,16 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'lab',
+          include: ['{electron,scripts}/**/*.lab.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
         },
       },
     ],

@@ -5,11 +5,13 @@
  */
 import { z } from 'zod';
 import { bootConfigSchema, type BootStatus, type NetworkInterfaceInfo } from './domain/boot';
+import { assetDownloadInput, assetImportInput, type AssetStatus } from './domain/asset';
 import type { ConnectivityResult } from './domain/connectivity';
 import type { AuditEvent } from './domain/event';
 import type { Job, JobLogLine } from './domain/job';
 import type { Node } from './domain/node';
 import { nodeChangesSchema, nodeIdSchema, nodeInputSchema } from './domain/node-schema';
+import { profileCloneInput, profileCreateInput, profileUpdateInput, type Profile } from './domain/profile';
 import { settingsSchema, type Settings } from './domain/settings';
 
 /** A method declaration; O and P exist only at the type level. */
@@ -78,6 +80,19 @@ export const methods = {
   'boot.stop': method<BootStatus>()(empty),
   'boot.interfaces': method<NetworkInterfaceInfo[]>()(empty),
 
+  'profiles.list': method<Profile[]>()(empty),
+  'profiles.get': method<Profile>()(z.object({ id: z.string().min(1).max(100) }).strict()),
+  'profiles.create': method<Profile>()(profileCreateInput.strict()),
+  'profiles.clone': method<Profile>()(profileCloneInput.strict()),
+  'profiles.update': method<Profile>()(profileUpdateInput.strict()),
+  'profiles.remove': method<{ id: string }>()(z.object({ id: z.string().min(1).max(100) }).strict()),
+
+  'assets.list': method<AssetStatus[]>()(empty),
+  /** Starts a resumable, checksum-verified download job; returns the job. */
+  'assets.download': method<Job>()(assetDownloadInput.strict()),
+  /** Starts a job that copies and verifies a local file (offline users); returns the job. */
+  'assets.import': method<Job>()(assetImportInput.strict()),
+
   'jobs.list': method<Job[]>()(
     z
       .object({ limit: z.number().int().min(1).max(500).default(100), nodeId: nodeIdSchema.optional() })
@@ -129,6 +144,7 @@ export interface Events {
   'jobs.log': JobLogLine;
   'events.appended': AuditEvent;
   'boot.status': BootStatus;
+  'profiles.changed': { op: 'upsert'; profile: Profile } | { op: 'remove'; id: string };
 }
 export type EventChannel = keyof Events;
 export const EVENT_CHANNELS: readonly EventChannel[] = [
@@ -137,6 +153,7 @@ export const EVENT_CHANNELS: readonly EventChannel[] = [
   'jobs.log',
   'events.appended',
   'boot.status',
+  'profiles.changed',
 ];
 
 export type { ConnectivityResult };

@@ -5,7 +5,10 @@
 import { mkdirSync } from 'node:fs';
 import type { SystemInfo } from '../../shared/contract';
 import type { Settings } from '../../shared/domain/settings';
+import { AssetCache } from './boot/assets/asset-cache';
 import { BootService } from './boot/boot-service';
+import { catalogHandlers } from './boot/catalog-handlers';
+import { ProfilesService } from './boot/profiles/profiles-service';
 import { bootHandlers } from './boot/handlers';
 import { createBootStarters } from './boot/starters';
 import { AuditLog } from './events/audit';
@@ -67,7 +70,22 @@ export function createApp(options: AppOptions): App {
   const nodesRepo = new NodesRepo(db);
   const nodes = new NodesService(db, nodesRepo, bus, audit);
   const bootInventory = new BootInventory(db, nodesRepo, bus, audit);
-  const boot = new BootService(settings, createBootStarters({ inventory: bootInventory, db, log, assetsDir: options.assetsDir ?? null }), bus, log);
+  const assets = new AssetCache({ dataDir: options.dataDir, jobs });
+  const profiles = new ProfilesService(db, audit, (id) => assets.urlPath(id), (change) =>
+    bus.publish('profiles.changed', 'removed' in change ? { op: 'remove', id: change.id } : { op: 'upsert', profile: change }),
+  );
+  const assetsDir = options.assetsDir ?? null;
+  const starters = createBootStarters({
+    inventory: bootInventory,
+    db,
+    log,
+    assetsDir,
+    profiles,
+    assets,
+    // The SSH issue adds Rackpilot's own key pair; until then seeds carry no admin key.
+    adminPublicKeys: () => [],
+  });
+  const boot = new BootService(settings, starters, bus, log);
   const interrupted = jobs.recoverInterrupted();
   if (interrupted.length) log.warn(`${interrupted.length} job(s) were running when Rackpilot last stopped; marked interrupted`);
 
@@ -90,8 +108,8 @@ export function createApp(options: AppOptions): App {
     },
     ...nodeHandlers(nodes, jobs, settings),
     ...jobHandlers(jobs, audit),
-    // Profiles land with the HTTP boot server; until then no install can be served anyway.
-    ...bootHandlers(boot, bootInventory, nodes, () => true),
+    ...bootHandlers(boot, bootInventory, nodes, (id) => profiles.list().some((p) => p.id === id)),
+    ...catalogHandlers(profiles, assets),
   };
 
   let closed = false;

@@ -1,14 +1,16 @@
 /**
- * Builds each boot listener from the config, wired to the inventory and the node timelines.
- * A service still being built reports that plainly in the status instead of pretending to listen.
+ * Builds each boot listener from the config, wired to the inventory, the profiles and assets,
+ * and the node timelines.
  */
-import { RackpilotError } from '../../../shared/errors';
 import type { Logger } from '../log';
 import type { BootInventory } from '../nodes/boot-inventory';
 import type { Db } from '../store/database';
-import type { BootStarters, ServiceStarter } from './boot-service';
+import type { AssetCache } from './assets/asset-cache';
+import type { BootStarters } from './boot-service';
 import { BootTimeline } from './boot-timeline';
 import { dhcpStarter, proxyDhcpStarter } from './dhcp-starters';
+import { httpStarter } from './http-starter';
+import type { ProfilesService } from './profiles/profiles-service';
 import { ipxeStatus, tftpStarter } from './tftp-starter';
 
 export interface BootWiring {
@@ -17,17 +19,16 @@ export interface BootWiring {
   log: Logger;
   /** The app's bundled assets folder (iPXE binaries, profiles' files), if it has one. */
   assetsDir: string | null;
+  profiles: ProfilesService;
+  assets: AssetCache;
+  adminPublicKeys: () => readonly string[];
 }
-
-const notBuilt = (what: string): ServiceStarter => async () => {
-  throw new RackpilotError('E_NOT_BUILT', `${what} is not part of this build yet.`);
-};
 
 export function createBootStarters(w: BootWiring): BootStarters {
   const timeline = new BootTimeline(w.inventory);
   const dhcp = { inventory: w.inventory, db: w.db, log: w.log, onEvent: timeline.dhcp };
   return {
-    http: notBuilt('The HTTP boot server'),
+    http: httpStarter({ inventory: w.inventory, profiles: w.profiles, assets: w.assets, assetsDir: w.assetsDir, adminPublicKeys: w.adminPublicKeys, log: w.log }),
     tftp: tftpStarter(w.assetsDir, w.log, timeline.tftp),
     proxyDhcp: proxyDhcpStarter(dhcp),
     dhcp: dhcpStarter(dhcp),

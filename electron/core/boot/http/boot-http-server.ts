@@ -6,6 +6,7 @@
  *   GET  /assets/<id>/<file>      (and HEAD)    kernels, initrds, ISOs, squashfs; Range
  *   GET  /nocloud/<node>/<token>/<file>         NoCloud seed (meta-data, user-data, …)
  *   POST /phone-home/<node>/<token>             cloud-init phone_home: pins host keys
+ *   GET  /ipxe/<file>             (and HEAD)    iPXE binaries, for UEFI HTTP boot
  */
 import { statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -81,6 +82,15 @@ export async function startBootHttpServer(options: BootHttpOptions): Promise<Boo
     if (top === 'nocloud' && a && b && c && rest.length === 0) {
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
       return serveSeed(ctx, res, a, b, c, client, baseUrlFor(req), method === 'HEAD');
+    }
+    if (top === 'ipxe' && a && !b) {
+      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
+      const path = options.ipxeBinary?.(a) ?? null;
+      const stat = path ? safeStat(path) : null;
+      if (!path || !stat?.isFile()) return notFound(res);
+      ctx.timeline(null, `UEFI HTTP boot: sent ${a} to ${client}`, { client, file: a }, 'boot.http');
+      sendFile(req, res, path, stat);
+      return;
     }
     if (top === 'phone-home' && a && b && !c) {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');

@@ -24,6 +24,11 @@ export interface BootHttpOptions {
   advertisedUrl?: string;
   /** When set, unknown MACs are enrolled and booted with this profile instead of booting local. */
   autoEnrolProfileId?: string | null;
+  /**
+   * Path of an iPXE binary by file name (e.g. ipxe.efi), for UEFI HTTP boot clients that DHCP
+   * pointed at /ipxe/<file>; null when this machine has none.
+   */
+  ipxeBinary?: (name: string) => string | null;
   /** Largest phone-home body accepted (bytes). */
   maxPhoneHomeBytes?: number;
   /** Idle time after which an asset fetch counts as finished on the timeline. */
