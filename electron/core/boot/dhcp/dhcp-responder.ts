@@ -134,7 +134,8 @@ async function answer(req: DhcpPacket, ctx: ResponderContext, type: 2 | 5, ip: s
  * Seen with OVMF in the lab test: an address offer that says PXEClient is taken for a BINL offer,
  * and the firmware then asks port 4011 for its boot file — which full DHCP does not serve —
  * ending in "PXE-E16: No valid offer received". UEFI HTTP boot is the exception: it only accepts
- * an answer that says HTTPClient.
+ * an answer that says HTTPClient. iPXE is the other: it does no BINL, and an offer that says
+ * PXEClient spares it ~10 s of waiting for a proxyDHCP answer that will never come.
  */
 async function addBootInfo(req: DhcpPacket, ctx: ResponderContext, reply: DhcpPacket): Promise<DhcpEvent | undefined> {
   if (!ctx.boot) return undefined;
@@ -150,7 +151,7 @@ async function addBootInfo(req: DhcpPacket, ctx: ResponderContext, reply: DhcpPa
   reply.sname = boot.sname;
   reply.file = boot.file;
   const skip = new Set<number>([Opt.MessageType, Opt.ServerId, Opt.RelayAgent, Opt.VendorSpecific]);
-  if (choice.kind !== 'http') skip.add(Opt.VendorClass);
+  if (choice.kind !== 'http' && !client.ipxe) skip.add(Opt.VendorClass);
   reply.options.push(...boot.options.filter((o) => !skip.has(o.code)));
   const bootFile = choice.kind === 'tftp' ? choice.file : choice.url;
   return { kind: 'boot-offer', mac: client.mac, client, bootFile, via: 'dhcp', to: 'lease' };
