@@ -45,7 +45,8 @@ export function startQemuNode(o: QemuNodeOptions): QemuNode {
     '-boot', 'n',
     '-netdev', `tap,id=n0,ifname=${o.tap},script=no,downscript=no`,
     '-device', nic,
-    ...(o.firmware === 'uefi' ? ['-bios', OVMF] : []),
+    // SeaBIOS draws on VGA; graphics=off makes it (and the iPXE ROM) print on the serial port.
+    ...(o.firmware === 'uefi' ? ['-bios', OVMF] : ['-machine', 'graphics=off']),
   ];
   const child: ChildProcess = spawn('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
