@@ -25,8 +25,17 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function runServer(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [SERVER_BUNDLE, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export interface RunOptions {
+  /** Run as the unprivileged `nobody` user (when we are root), as a desktop user would. */
+  unprivileged?: boolean;
+}
+
+export function runServer(args: string[], opts: RunOptions = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const asNobody = opts.unprivileged && process.getuid?.() === 0;
+  const [command, commandArgs] = asNobody
+    ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, SERVER_BUNDLE, ...args]]
+    : [process.execPath, [SERVER_BUNDLE, ...args]];
+  const child = spawn(command, commandArgs, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -34,8 +43,8 @@ export function runServer(args: string[]): { child: ChildProcess; output: () => 
   return { child, output: () => out, exited };
 }
 
-export async function startServerProcess(dataDir: string, extra: string[] = []): Promise<ServerProcess> {
-  const { child, output, exited } = runServer(['--port', '0', '--data-dir', dataDir, ...extra]);
+export async function startServerProcess(dataDir: string, extra: string[] = [], opts: RunOptions = {}): Promise<ServerProcess> {
+  const { child, output, exited } = runServer(['--port', '0', '--data-dir', dataDir, ...extra], opts);
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`server not ready in 10 s:\n${output()}`)), 10_000);
     const poll = setInterval(() => {
