@@ -10,6 +10,7 @@
  * Env: BENCH_RUNS (server-ready runs, default 10), BENCH_PAGE_LOADS (ui-nodes, default 5),
  *      CHROMIUM_PATH (default /usr/bin/chromium), BENCH_TFTP_RUNS (tftp, default 5).
  *      BENCH_HTTP_RUNS / BENCH_HTTP_CLIENTS / BENCH_HTTP_MIB (http-assets, defaults 3 / 8 / 1024).
+ *      BENCH_STORM_NODES / BENCH_STORM_TIMEOUT_S (boot-storm, defaults 200 / 120; needs root).
  */
 import { existsSync } from 'node:fs';
 import { BenchSkip, SERVER_JS, writeResult } from './lib.mjs';
@@ -19,6 +20,7 @@ const BENCHMARKS = {
   'ui-nodes': () => import('./ui-nodes.mjs'),
   tftp: () => import('./tftp.mjs'),
   'http-assets': () => import('./http-assets.mjs'),
+  'boot-storm': () => import('./boot-storm.mjs'),
 };
 
 async function main() {
