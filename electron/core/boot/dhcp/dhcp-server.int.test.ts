@@ -12,8 +12,10 @@ import { exited, ip, isRoot, jsonLines, NetLab } from './testing/netns';
 
 const root = isRoot();
 const haveTools = existsSync('/usr/sbin/dnsmasq') && existsSync('/usr/bin/busybox');
-if (!root) console.warn('dhcp-server.int.test: skipped — needs root to create network namespaces (CI runs as root)');
-else if (!haveTools) console.warn('dhcp-server.int.test: skipped — needs dnsmasq and busybox (apt-get install dnsmasq-base busybox)');
+const why = !root ? 'needs root to create network namespaces' : !haveTools ? 'needs dnsmasq and busybox (apt-get install dnsmasq-base busybox)' : null;
+// CI runs as root with scripts/setup-system.sh done: there a skip would hide a broken setup.
+if (why && process.env.CI) throw new Error(`dhcp-server.int.test cannot run under CI: ${why}`);
+if (why) console.warn(`dhcp-server.int.test: skipped — ${why}`);
 
 describe.skipIf(!root || !haveTools)('full DHCP in namespaces', () => {
   const lab = new NetLab('fd');
