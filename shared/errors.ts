@@ -19,6 +19,9 @@ export const ErrorCode = {
   DataDirLocked: 'E_DATA_DIR_LOCKED',
   Unauthorized: 'E_UNAUTHORIZED',
   ConfirmationRequired: 'E_CONFIRMATION_REQUIRED',
+  /** No pinned or published checksum: a download needs the user's explicit consent. */
+  ChecksumUnknown: 'E_CHECKSUM_UNKNOWN',
+  ChecksumMismatch: 'E_CHECKSUM_MISMATCH',
   PortPrivileged: 'E_PORT_PRIVILEGED',
   PortInUse: 'E_PORT_IN_USE',
   InterfaceUnavailable: 'E_INTERFACE_UNAVAILABLE',

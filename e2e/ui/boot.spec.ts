@@ -58,18 +58,18 @@ test('install a node: the confirmation names it, wants its name typed, and the t
   // Arm it from the panel with the right name: badge and timeline update without a reload.
   await panel.getByRole('button', { name: 'Install…' }).click();
   dialog = page.getByRole('dialog', { name: 'Install r720-07?' });
-  await dialog.getByLabel('Boot profile').selectOption('ubuntu-24.04');
+  await dialog.getByLabel('Boot profile').selectOption('ubuntu-24.04-autoinstall');
   await dialog.getByLabel('Type r720-07 to confirm').fill('r720-07');
   await dialog.getByRole('button', { name: /Wipe and install/ }).click();
   await expect(dialog).toBeHidden();
   await expect(row.getByTestId('install-armed')).toHaveText('install armed');
   await expect(row.getByTestId('node-state')).toHaveText('installing');
   await expect(panel.getByTestId('install-armed')).toBeVisible();
-  await expect(panel.getByTestId('netboot')).toHaveText('Install armed with profile ubuntu-24.04');
+  await expect(panel.getByTestId('netboot')).toHaveText('Install armed with profile ubuntu-24.04-autoinstall');
   const newest = timeline.getByTestId('timeline-event').first();
   await expect(newest).toContainText('Install armed');
   await expect(newest).toContainText('boot.install-requested');
-  await expect(newest).toContainText('profile ubuntu-24.04');
+  await expect(newest).toContainText('profile ubuntu-24.04-autoinstall');
 
   await page.mouse.move(0, 0);
   await page.screenshot({ path: artifact('node-install-armed.png') });

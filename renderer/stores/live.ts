@@ -1,11 +1,13 @@
 /** Wires pushed events into the stores and (re)loads every list; called once at start-up. */
 import type { RpcClient } from '../rpc/client';
 import type { LiveTransport } from '../rpc/transport';
+import { reloadAssetsIfFollowed } from './assets';
 import { loadBoot, onBootStatus } from './boot';
 import { useConnection } from './connection';
 import { loadEvents, onEventAppended } from './events';
 import { loadJobs, onJobChanged, onJobLog, reloadFollowedLogs } from './jobs';
 import { loadNodes, onNodesChanged } from './nodes';
+import { onProfilesChanged, reloadProfilesIfFollowed } from './profiles';
 import { onTimelineEvent, reloadFollowedTimelines } from './timeline';
 
 export function startLiveData(client: RpcClient, transport: LiveTransport): void {
@@ -17,6 +19,7 @@ export function startLiveData(client: RpcClient, transport: LiveTransport): void
   client.subscribe('events.appended', onEventAppended);
   client.subscribe('events.appended', onTimelineEvent);
   client.subscribe('boot.status', onBootStatus);
+  client.subscribe('profiles.changed', onProfilesChanged);
   const loadAll = () => {
     void loadNodes();
     void loadJobs();
@@ -24,6 +27,8 @@ export function startLiveData(client: RpcClient, transport: LiveTransport): void
     void loadBoot();
     void reloadFollowedLogs();
     void reloadFollowedTimelines();
+    void reloadProfilesIfFollowed();
+    void reloadAssetsIfFollowed();
   };
   transport.onReconnect(loadAll);
   loadAll();

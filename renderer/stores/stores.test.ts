@@ -1,11 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { AssetStatus } from '../../shared/domain/asset';
 import type { AuditEvent } from '../../shared/domain/event';
 import type { Job, JobLogLine } from '../../shared/domain/job';
 import type { Node } from '../../shared/domain/node';
+import type { Profile } from '../../shared/domain/profile';
+import { withRunningJobs } from './assets';
 import { coalesce } from './coalesce';
 import { prependEvents } from './events';
 import { applyJobChanges, latestJobByNode, mergeLogLines } from './jobs';
 import { applyNodeChanges } from './nodes';
+import { applyProfileChanges } from './profiles';
 import { applyToTimelines, mergeEvents, type Timeline } from './timeline';
 
 const n = (id: string, name = id) => ({ id, name }) as Node;
@@ -72,5 +76,27 @@ describe('node timelines', () => {
 
   it('merges a fetched timeline with events pushed meanwhile', () => {
     expect(mergeEvents([on(5, 'a'), on(3, 'a')], [on(4, 'a'), on(3, 'a'), on(1, 'a')]).map((e) => e.id)).toEqual([5, 4, 3, 1]);
+  });
+});
+
+describe('profiles', () => {
+  const p = (id: string, name: string, builtIn = false) => ({ id, name, builtIn }) as Profile;
+  it('keeps built-ins first, the user’s own by name, and applies removes', () => {
+    const out = applyProfileChanges([p('live-image', 'Live', true), p('a', 'Zed')], [
+      { op: 'upsert', profile: p('b', 'alpha') },
+      { op: 'upsert', profile: p('a', 'Zed 2') },
+      { op: 'remove', id: 'missing' },
+    ]);
+    expect(out.map((x) => x.name)).toEqual(['Live', 'alpha', 'Zed 2']);
+    expect(applyProfileChanges(out, [{ op: 'remove', id: 'b' }]).map((x) => x.id)).toEqual(['live-image', 'a']);
+  });
+});
+
+describe('assets', () => {
+  it('remembers the job the core reports running for an asset', () => {
+    const a = (id: string, jobId: string | null) => ({ entry: { id }, jobId }) as AssetStatus;
+    const last = { x: 'old' };
+    expect(withRunningJobs(last, [a('x', null)])).toBe(last);
+    expect(withRunningJobs(last, [a('x', 'j2'), a('y', 'j3')])).toEqual({ x: 'j2', y: 'j3' });
   });
 });

@@ -1,13 +1,16 @@
 /**
  * Network boot: the services' status with Start/Stop, the mode and network they run with, the
- * iPXE binaries TFTP can serve, and what happened on the boot path lately.
+ * iPXE binaries TFTP can serve, the boot profiles and assets, and what happened on the boot path
+ * lately.
  */
 import { useEffect, useState } from 'react';
 import type { BootStatus } from '../../../shared/domain/boot';
 import { errorMessage, rpc } from '../../rpc/api';
 import { loadInterfaces, onBootStatus, useBoot } from '../../stores/boot';
+import { AssetsSection } from './AssetsSection';
 import { BootConfigForm } from './BootConfigForm';
 import { errorsFromCore, FIELD_ORDER, formFromConfig, toChanges, type BootForm, type FieldErrors } from './form';
+import { ProfilesSection } from './ProfilesSection';
 import { RecentBootEvents } from './RecentBootEvents';
 import { ServiceCards } from './ServiceCards';
 
@@ -142,6 +145,9 @@ export function BootPage() {
           setGeneral(null);
         }}
       />
+
+      <ProfilesSection />
+      <AssetsSection />
 
       <RecentBootEvents />
     </BootShell>

@@ -8,9 +8,10 @@ import type { Node } from '../../../shared/domain/node';
 import { RackpilotError } from '../../../shared/errors';
 import { Dialog } from '../../components/Dialog';
 import { errorMessage, rpc } from '../../rpc/api';
+import { routeHref } from '../../router';
 import { onNodesChanged } from '../../stores/nodes';
 import { isRebuild } from './boot-badges';
-import { BUILT_IN_PROFILES, listProfiles, type ProfileChoice } from './profiles';
+import { listProfiles, type ProfileChoice } from './profiles';
 
 type Field = 'profileId' | 'confirmName';
 
@@ -50,8 +51,8 @@ export function InstallDialog({ node, onClose }: { node: Node; onClose: () => vo
       .then((list) => live && setProfiles(list))
       .catch((err: unknown) => {
         if (!live) return;
-        setProfilesError(`Could not load the boot profiles (${errorMessage(err)}); showing the built-in ones.`);
-        setProfiles([...BUILT_IN_PROFILES]);
+        setProfilesError(`Could not load the boot profiles: ${errorMessage(err)}. Close this dialog and try again.`);
+        setProfiles([]);
       });
     return () => {
       live = false;
@@ -99,7 +100,11 @@ export function InstallDialog({ node, onClose }: { node: Node; onClose: () => vo
             {general}
           </div>
         )}
-        {profilesError && <p className="field-hint">{profilesError}</p>}
+        {profilesError && (
+          <div className="form-error" role="alert">
+            {profilesError}
+          </div>
+        )}
         <div className="form-grid form-grid-single">
           <div className="field">
             <label htmlFor={`${descId}-profile`}>Boot profile</label>
@@ -119,6 +124,9 @@ export function InstallDialog({ node, onClose }: { node: Node; onClose: () => vo
                 </option>
               ))}
             </select>
+            <p className="field-hint">
+              Profiles are listed, cloned and edited on the <a href={routeHref('boot')}>Boot page</a>.
+            </p>
             {errors.profileId && (
               <p className="field-error" id={`${descId}-profile-error`}>
                 {errors.profileId}
@@ -153,7 +161,7 @@ export function InstallDialog({ node, onClose }: { node: Node; onClose: () => vo
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-danger" disabled={busy || !profiles}>
+          <button type="submit" className="btn btn-danger" disabled={busy || !profiles || profiles.length === 0}>
             {busy ? 'Arming…' : `Wipe and ${verb.toLowerCase()} at next boot`}
           </button>
         </div>

@@ -102,7 +102,7 @@ export class AssetCache implements AssetResolver {
     if (!url) throw new RackpilotError(ErrorCode.Validation, `${entry.name} has no download URL: ${entry.note ?? 'import it from a file'}`);
     const { allowUnverified } = parsed.data;
     if (!entry.sha256 && !entry.sums && !allowUnverified) {
-      throw new RackpilotError(ErrorCode.Validation, `There is no published checksum for ${entry.name}, so Rackpilot cannot verify it. Download it anyway (allowUnverified) and compare the SHA-256 it shows with the publisher's.`);
+      throw new RackpilotError(ErrorCode.ChecksumUnknown, `There is no published checksum for ${entry.name}, so Rackpilot cannot verify it. Download it without verification only if you trust the source, and compare the SHA-256 it shows with the publisher's.`);
     }
     return this.run(entry, 'asset.download', `Download ${entry.name}`, ['checksum', 'download', 'verify'], async (ctx) => {
       const expected = await this.expectedHash(entry, ctx, allowUnverified);
@@ -184,7 +184,7 @@ export class AssetCache implements AssetResolver {
       const sha256 = lookupSha256(sums, entry.sums.name);
       if (sha256) return { sha256, how: 'published-sums' };
       if (!allowUnverified) {
-        throw new RackpilotError(ErrorCode.NotFound, `${entry.sums.url} does not list ${entry.sums.name}, so ${entry.name} cannot be verified. Download it anyway (allowUnverified) and compare the SHA-256 shown, or update the catalog.`);
+        throw new RackpilotError(ErrorCode.ChecksumUnknown, `${entry.sums.url} does not list ${entry.sums.name}, so ${entry.name} cannot be verified. Download it without verification only if you trust the source and compare the SHA-256 shown, or update the catalog.`);
       }
     }
     ctx.log('No published checksum: the file will be kept unverified; compare the SHA-256 below with the publisher\'s.');
@@ -200,7 +200,7 @@ export class AssetCache implements AssetResolver {
       await rm(part, { force: true });
       await rm(`${part}.json`, { force: true });
       throw new RackpilotError(
-        'E_CHECKSUM_MISMATCH',
+        ErrorCode.ChecksumMismatch,
         `Checksum mismatch for ${entry.name}: expected SHA-256 ${expected.sha256}, got ${sha256}. The file was deleted; download it again, and if this repeats the mirror or the catalog is wrong.`,
         { expected: expected.sha256, actual: sha256 },
       );
