@@ -65,7 +65,7 @@ async function startRackpilot(dir) {
   writeFileSync(
     entry,
     `import { startBootHttpServer } from ${JSON.stringify(join(ROOT, 'electron/core/boot/http/boot-http-server.ts'))};
-import { directoryResolver } from ${JSON.stringify(join(ROOT, 'electron/core/boot/http/safe-path.ts'))};
+import { directoryResolver } from ${JSON.stringify(join(ROOT, 'electron/core/files/safe-path.ts'))};
 import { createLogger } from ${JSON.stringify(join(ROOT, 'electron/core/log.ts'))};
 const inventory = { timeline() {} };
 startBootHttpServer({ host: '127.0.0.1', port: 0, inventory, profiles: { render() { throw new Error('no profiles'); } },

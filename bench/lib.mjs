@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { availableParallelism, cpus as osCpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -98,6 +98,29 @@ export function writeResult(name, data) {
   const file = join(RESULTS_DIR, `${name}.json`);
   writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
   return file;
+}
+
+/** Whether the module at `moduleUrl` (its import.meta.url) is the script node was started with. */
+export function isMainModule(moduleUrl) {
+  return process.argv[1] !== undefined && moduleUrl === pathToFileURL(process.argv[1]).href;
+}
+
+/**
+ * `node bench/<name>.mjs` on its own: runs the benchmark, prints its table, writes its result file
+ * and exits (0, or 1 when it could not run). run.mjs does the same for several at once.
+ */
+export function runStandalone(run, { showStack = false } = {}) {
+  run().then(
+    (r) => {
+      console.log(r.table);
+      console.log(`\nwrote ${writeResult(r.name, r)}`);
+      process.exit(0);
+    },
+    (err) => {
+      console.error(showStack ? (err.stack ?? err.message) : err.message);
+      process.exit(1);
+    },
+  );
 }
 
 export function environment() {

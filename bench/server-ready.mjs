@@ -9,19 +9,19 @@
  */
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import {
   cpuBusy,
   SERVER_JS,
   connectRpc,
   environment,
+  isMainModule,
   markdownTable,
   median,
   metric,
   requireBuilt,
+  runStandalone,
   startServer,
   withTimeout,
-  writeResult,
   wsUrl,
 } from './lib.mjs';
 
@@ -108,16 +108,4 @@ export async function run() {
   return { ...result, table: markdownTable(result.title, metrics, extra, { busyBefore }) };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run().then(
-    (r) => {
-      console.log(r.table);
-      console.log(`\nwrote ${writeResult(r.name, r)}`);
-      process.exit(0);
-    },
-    (err) => {
-      console.error(err.message);
-      process.exit(1);
-    },
-  );
-}
+if (isMainModule(import.meta.url)) runStandalone(run);

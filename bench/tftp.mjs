@@ -17,9 +17,8 @@ import { createSocket } from 'node:dgram';
 import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { BenchSkip, ROOT, cpuBusy, environment, loadWarning, median, metric, removeTempDir, tempDir, withTimeout, writeResult } from './lib.mjs';
+import { BenchSkip, ROOT, cpuBusy, environment, isMainModule, loadWarning, median, metric, removeTempDir, runStandalone, tempDir, withTimeout } from './lib.mjs';
 
 export const name = 'tftp';
 const RUNS = Number(process.env.BENCH_TFTP_RUNS ?? 5);
@@ -27,13 +26,14 @@ const FILE_BYTES = 32 * 1024 * 1024;
 const BLKSIZE = 1468;
 const WINDOWS = [1, 16];
 const TARGETS = { 1: 1.0, 16: 3.0 };
+const ADDON = join(ROOT, 'native', 'bind-device', 'build', 'Release', 'bind_device.node');
 const BIN = { atftp: '/usr/bin/atftp', tftpd: '/usr/sbin/in.tftpd', dnsmasq: '/usr/sbin/dnsmasq' };
 
 const children = new Set();
 process.once('exit', () => children.forEach((c) => c.kill('SIGKILL')));
 
-function spawnDaemon(cmd, args) {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnDaemon(cmd, args, env) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
   children.add(child);
   let output = '';
   child.stdout.on('data', (d) => (output += d));
@@ -109,7 +109,9 @@ async function waitUp(port, file, daemon) {
 async function bundleRackpilotServer(dir) {
   const entry = `
     import { startTftpServer } from './electron/core/boot/tftp/index.ts';
+    import { canBatchSend } from './electron/core/boot/tftp/batch-send.ts';
     const [root, port] = process.argv.slice(2);
+    console.log(canBatchSend() ? 'batch-send: sendmmsg' : 'batch-send: unavailable');
     const log = { debug() {}, info() {}, warn: (m, f) => console.error(m, f ?? ''), error: (m, f) => console.error(m, f ?? '') };
     const s = await startTftpServer({ host: '127.0.0.1', port: Number(port), roots: [root], log });
     process.on('SIGTERM', () => s.close().then(() => process.exit(0)));
@@ -153,7 +155,8 @@ export async function run() {
     writeFileSync(join(root, 'big.bin'), randomBytes(FILE_BYTES), { mode: 0o644 });
 
     const rpPort = await freeUdpPort();
-    const rp = spawnDaemon(process.execPath, [await bundleRackpilotServer(dir), root, String(rpPort)]);
+    // The bundle lives in a temp dir, so it is told where the native addon (one syscall per window) is.
+    const rp = spawnDaemon(process.execPath, [await bundleRackpilotServer(dir), root, String(rpPort)], { RACKPILOT_BIND_DEVICE_ADDON: ADDON });
     servers.push({ name: 'Rackpilot', port: rpPort, daemon: rp });
     const hpaPort = await freeUdpPort();
     const hpa = spawnDaemon(BIN.tftpd, ['-L', '-s', root, '--address', `127.0.0.1:${hpaPort}`]);
@@ -201,6 +204,7 @@ export async function run() {
       ...rows,
       '',
       `Ratio = median time of tftpd-hpa / median time of the server, same windowsize asked, ${RUNS} interleaved rounds; times are atftp process spawn → exit.`,
+      `Rackpilot sends DATA ${rp.output().includes('batch-send: sendmmsg') ? 'a window per syscall (native addon: UDP GSO, else sendmmsg)' : 'packet by packet through dgram (native addon not loaded)'}.`,
       ...(dnsmasqProblem ? [`dnsmasq skipped: ${dnsmasqProblem}.`] : []),
       ...[loadWarning(busyBefore)].filter(Boolean),
     ];
@@ -212,16 +216,4 @@ export async function run() {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run().then(
-    (r) => {
-      console.log(r.table);
-      console.log(`\nwrote ${writeResult(r.name, r)}`);
-      process.exit(0);
-    },
-    (err) => {
-      console.error(err.message);
-      process.exit(1);
-    },
-  );
-}
+if (isMainModule(import.meta.url)) runStandalone(run);

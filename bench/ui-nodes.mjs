@@ -12,7 +12,6 @@
 /* global window, document, requestAnimationFrame -- page functions passed to Playwright run in the browser */
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import {
   cpuBusy,
   BenchSkip,
@@ -20,13 +19,14 @@ import {
   SERVER_JS,
   connectRpc,
   environment,
+  isMainModule,
   makeNodes,
   markdownTable,
   metric,
   requireBuilt,
+  runStandalone,
   startServer,
   withTimeout,
-  writeResult,
   wsUrl,
 } from './lib.mjs';
 
@@ -283,16 +283,4 @@ export async function run() {
   return { ...result, table: markdownTable(result.title, metrics, extra, { busyBefore }) };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run().then(
-    (r) => {
-      console.log(r.table);
-      console.log(`\nwrote ${writeResult(r.name, r)}`);
-      process.exit(0);
-    },
-    (err) => {
-      console.error(err.message);
-      process.exit(1);
-    },
-  );
-}
+if (isMainModule(import.meta.url)) runStandalone(run);

@@ -26,6 +26,18 @@ export const ErrorCode = {
   PortInUse: 'E_PORT_IN_USE',
   InterfaceUnavailable: 'E_INTERFACE_UNAVAILABLE',
   DhcpServerPresent: 'E_DHCP_SERVER_PRESENT',
+  /** The node presented a host key other than the pinned one(s): refuse, never trust silently. */
+  SshHostKeyMismatch: 'E_SSH_HOSTKEY_MISMATCH',
+  /** No host key pinned for the node; details carry the presented key for the user to accept. */
+  SshHostKeyUnknown: 'E_SSH_HOSTKEY_UNKNOWN',
+  SshAuth: 'E_SSH_AUTH',
+  SshUnreachable: 'E_SSH_UNREACHABLE',
+  SshTimeout: 'E_SSH_TIMEOUT',
+  /** The SSH connection dropped while an operation used it. */
+  SshDisconnected: 'E_SSH_DISCONNECTED',
+  /** sudo on the node asks for a password and none was given (or it was wrong). */
+  SshSudoPassword: 'E_SSH_SUDO_PASSWORD',
+  SshTransfer: 'E_SSH_TRANSFER',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -10,6 +10,7 @@ import { errorMessage, rpc } from '../../rpc/api';
 import { loadAssets, trackAssetJob, useAssets } from '../../stores/assets';
 import { onJobChanged, useJobs } from '../../stores/jobs';
 import { needsUnverifiedConsent, sizeText, verificationText } from './asset-format';
+import { CatalogLoadStatus } from './CatalogLoadStatus';
 import { ImportAssetDialog } from './ImportAssetDialog';
 
 const STATE_LABEL: Record<AssetStatus['state'], string> = {
@@ -35,19 +36,14 @@ export function AssetsSection() {
         <h2 id="boot-assets-title">Assets</h2>
         <span className="muted">Kernels, initrds and images the profiles boot, kept in the asset cache and checked by SHA-256 before they are served.</span>
       </div>
-      {status === 'error' && (
-        <div className="notice notice-error" role="alert">
-          Could not load the asset cache: {error}
-          <button type="button" className="btn btn-small" onClick={() => void loadAssets()}>
-            Try again
-          </button>
-        </div>
-      )}
-      {(status === 'loading' || status === 'idle') && assets.length === 0 && (
-        <p className="muted" role="status">
-          Loading assets…
-        </p>
-      )}
+      <CatalogLoadStatus
+        status={status}
+        error={error}
+        listed={assets.length > 0}
+        failedText="Could not load the asset cache"
+        loadingText="Loading assets…"
+        onRetry={() => void loadAssets()}
+      />
       {assets.length > 0 && (
         <table className="events catalog-table" aria-labelledby="boot-assets-title">
           <thead>

@@ -4,6 +4,8 @@
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { BootConfig, LocalBootMethod, NetworkInterfaceInfo } from '../../../shared/domain/boot';
+import { Field, type FieldControlProps } from '../../components/Field';
+import { FormError } from '../../components/FormError';
 import { ForceDhcpDialog } from './ForceDhcpDialog';
 import { networkChoices, type BootForm, type FieldErrors, type FieldKey } from './form';
 
@@ -35,31 +37,15 @@ export function BootConfigForm({ values, config, interfaces, interfacesError, er
   const choices = networkChoices(interfaces ?? [], config);
   const localHelp = LOCAL_BOOT.find((l) => l.value === values.localBoot)?.help;
 
-  const field = (key: FieldKey, label: string, control: (a11y: A11y) => ReactNode, hint?: string, className = '') => {
-    const id = `boot-${key.replace('.', '-')}`;
-    const error = errors[key];
-    const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
-    return (
-      <div className={`field ${className}`}>
-        <label htmlFor={id}>{label}</label>
-        {control({ id, name: key, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
-        {hint && (
-          <p className="field-hint" id={`${id}-hint`}>
-            {hint}
-          </p>
-        )}
-        {error && (
-          <p className="field-error" id={`${id}-error`}>
-            {error}
-          </p>
-        )}
-      </div>
-    );
-  };
-  const portInput = (key: keyof BootForm['ports']) => (a: A11y) => (
+  const field = (key: FieldKey, label: string, control: (a11y: FieldControlProps) => ReactNode, hint?: string, className = '') => (
+    <Field id={`boot-${key.replace('.', '-')}`} name={key} label={label} error={errors[key]} hint={hint} className={className} hintFirst>
+      {control}
+    </Field>
+  );
+  const portInput = (key: keyof BootForm['ports']) => (a: FieldControlProps) => (
     <input {...a} type="text" inputMode="numeric" value={values.ports[key]} onChange={(e) => setPort(key, e.target.value)} />
   );
-  const poolInput = (key: keyof BootForm['pool'], placeholder?: string) => (a: A11y) => (
+  const poolInput = (key: keyof BootForm['pool'], placeholder?: string) => (a: FieldControlProps) => (
     <input {...a} type="text" spellCheck={false} placeholder={placeholder} value={values.pool[key]} onChange={(e) => setPool(key, e.target.value)} />
   );
 
@@ -72,11 +58,7 @@ export function BootConfigForm({ values, config, interfaces, interfacesError, er
     <section aria-labelledby="boot-config-title" className="panel">
       <h2 id="boot-config-title">Mode and network</h2>
       <form onSubmit={submit} noValidate aria-labelledby="boot-config-title" className="boot-form">
-        {general && (
-          <div className="form-error" role="alert">
-            {general}
-          </div>
-        )}
+        <FormError message={general} />
         <fieldset className="mode-choice">
           <legend>Mode</legend>
           <label className="radio-card">
@@ -185,11 +167,4 @@ export function BootConfigForm({ values, config, interfaces, interfacesError, er
       {confirmForce && <ForceDhcpDialog onClose={() => setConfirmForce(false)} onConfirm={() => set('forceDhcp', true)} />}
     </section>
   );
-}
-
-interface A11y {
-  id: string;
-  name: string;
-  'aria-invalid': true | undefined;
-  'aria-describedby': string | undefined;
 }

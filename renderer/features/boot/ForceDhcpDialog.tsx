@@ -1,6 +1,7 @@
 /** The explicit confirmation before full DHCP may start beside another DHCP server. */
 import { useId, useRef } from 'react';
 import { Dialog } from '../../components/Dialog';
+import { DialogActions } from '../../components/DialogActions';
 
 export function ForceDhcpDialog({ onConfirm, onClose }: { onConfirm: () => void; onClose: () => void }) {
   const cancelRef = useRef<HTMLButtonElement>(null);
@@ -14,10 +15,7 @@ export function ForceDhcpDialog({ onConfirm, onClose }: { onConfirm: () => void;
         </p>
         <p>Only force it on an isolated lab network where you know the other answer is harmless (say, a switch you control).</p>
       </div>
-      <div className="dialog-actions">
-        <button type="button" className="btn" ref={cancelRef} onClick={onClose}>
-          Cancel
-        </button>
+      <DialogActions onCancel={onClose} cancelRef={cancelRef}>
         <button
           type="button"
           className="btn btn-danger"
@@ -28,7 +26,7 @@ export function ForceDhcpDialog({ onConfirm, onClose }: { onConfirm: () => void;
         >
           Yes, start even if another DHCP server answers
         </button>
-      </div>
+      </DialogActions>
     </Dialog>
   );
 }

@@ -6,36 +6,29 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import type { AssetStatus } from '../../../shared/domain/asset';
 import { ErrorCode, RackpilotError } from '../../../shared/errors';
 import { Dialog } from '../../components/Dialog';
-import { errorMessage, rpc } from '../../rpc/api';
+import { DialogActions } from '../../components/DialogActions';
+import { Field } from '../../components/Field';
+import { FormError } from '../../components/FormError';
+import { rpc } from '../../rpc/api';
+import { coreIssues, formErrorsFromCore, type FormErrors } from '../../rpc/form-errors';
 import { trackAssetJob } from '../../stores/assets';
 import { useConnection } from '../../stores/connection';
 
-type Field = 'path' | 'sha256';
+type ImportField = 'path' | 'sha256';
 
-function importErrors(err: unknown): { fields: Partial<Record<Field, string>>; general: string | null } {
-  const fields: Partial<Record<Field, string>> = {};
-  let general: string | null = null;
-  const issues = err instanceof RackpilotError ? (err.details as { issues?: { path?: unknown; message?: unknown }[] } | undefined)?.issues : undefined;
-  for (const issue of Array.isArray(issues) ? issues : []) {
-    const path = Array.isArray(issue.path) ? issue.path : [];
-    const field = path.find((p): p is Field => p === 'path' || p === 'sha256');
-    const message = typeof issue.message === 'string' ? issue.message : errorMessage(err);
-    if (field) fields[field] ??= message;
-    else general ??= message;
+function importErrors(err: unknown): FormErrors<ImportField> {
+  // "Cannot import <path>: …" (no issues to place) is about the path; anything else goes to the top.
+  if (err instanceof RackpilotError && err.code === ErrorCode.NotFound && coreIssues(err).length === 0) {
+    return { fields: { path: err.message }, general: null };
   }
-  if (!fields.path && !fields.sha256 && general === null) {
-    // "Cannot import <path>: …" is about the path; anything else goes to the top.
-    if (err instanceof RackpilotError && err.code === ErrorCode.NotFound) fields.path = err.message;
-    else general = errorMessage(err);
-  }
-  return { fields, general };
+  return formErrorsFromCore(err, (path) => path.find((p): p is ImportField => p === 'path' || p === 'sha256') ?? null);
 }
 
 export function ImportAssetDialog({ asset, onClose }: { asset: AssetStatus; onClose: () => void }) {
   const { entry } = asset;
   const [path, setPath] = useState('');
   const [sha256, setSha256] = useState('');
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [errors, setErrors] = useState<Partial<Record<ImportField, string>>>({});
   const [general, setGeneral] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const pathRef = useRef<HTMLInputElement>(null);
@@ -62,8 +55,6 @@ export function ImportAssetDialog({ asset, onClose }: { asset: AssetStatus; onCl
     }
   };
 
-  const described = (field: Field, hint: boolean) => [errors[field] ? `${id}-${field}-error` : null, hint ? `${id}-${field}-hint` : null].filter(Boolean).join(' ') || undefined;
-
   return (
     <Dialog title={`Import ${entry.name}`} onClose={onClose} initialFocus={pathRef} className="dialog-form">
       <form onSubmit={submit} noValidate>
@@ -71,78 +62,67 @@ export function ImportAssetDialog({ asset, onClose }: { asset: AssetStatus; onCl
           Copies a file you already have into the asset cache as <span className="mono">{entry.fileName}</span>, then checks its
           SHA-256 {entry.sha256 ? 'against the one pinned in this build' : 'against the one you enter below (if any)'}.
         </p>
-        {general && (
-          <div className="form-error" role="alert">
-            {general}
-          </div>
-        )}
+        <FormError message={general} />
         <div className="form-grid form-grid-single">
-          <div className="field">
-            <label htmlFor={`${id}-path`}>Path of the file</label>
-            <input
-              id={`${id}-path`}
-              ref={pathRef}
-              name="path"
-              type="text"
-              spellCheck={false}
-              autoComplete="off"
-              placeholder={`/home/you/Downloads/${entry.fileName}`}
-              value={path}
-              aria-invalid={errors.path ? true : undefined}
-              aria-describedby={described('path', true)}
-              onChange={(e) => {
-                setPath(e.target.value);
-                setErrors(({ path: _cleared, ...rest }) => rest);
-              }}
-            />
-            {errors.path && (
-              <p className="field-error" id={`${id}-path-error`}>
-                {errors.path}
-              </p>
-            )}
-            <p className="field-hint" id={`${id}-path-hint`}>
-              {local
+          <Field
+            id={`${id}-path`}
+            name="path"
+            label="Path of the file"
+            error={errors.path}
+            hint={
+              local
                 ? 'A full path on this computer: the Rackpilot core runs here and reads the file itself.'
-                : 'A full path on the machine the Rackpilot server runs on — the core reads the file there, not from this browser’s computer.'}
-            </p>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-sha256`}>Expected SHA-256 (optional)</label>
-            <input
-              id={`${id}-sha256`}
-              name="sha256"
-              type="text"
-              spellCheck={false}
-              autoComplete="off"
-              className="mono"
-              value={sha256}
-              aria-invalid={errors.sha256 ? true : undefined}
-              aria-describedby={described('sha256', true)}
-              onChange={(e) => {
-                setSha256(e.target.value);
-                setErrors(({ sha256: _cleared, ...rest }) => rest);
-              }}
-            />
-            {errors.sha256 && (
-              <p className="field-error" id={`${id}-sha256-error`}>
-                {errors.sha256}
-              </p>
+                : 'A full path on the machine the Rackpilot server runs on — the core reads the file there, not from this browser’s computer.'
+            }
+          >
+            {(control) => (
+              <input
+                {...control}
+                ref={pathRef}
+                type="text"
+                spellCheck={false}
+                autoComplete="off"
+                placeholder={`/home/you/Downloads/${entry.fileName}`}
+                value={path}
+                onChange={(e) => {
+                  setPath(e.target.value);
+                  setErrors(({ path: _cleared, ...rest }) => rest);
+                }}
+              />
             )}
-            <p className="field-hint" id={`${id}-sha256-hint`}>
-              {entry.sha256
+          </Field>
+          <Field
+            id={`${id}-sha256`}
+            name="sha256"
+            label="Expected SHA-256 (optional)"
+            error={errors.sha256}
+            hint={
+              entry.sha256
                 ? `This build pins ${entry.sha256}; the file must match it.`
-                : 'From the publisher’s SHA256SUMS. Left empty, the file is kept as unverified and its SHA-256 is shown for you to compare.'}
-            </p>
-          </div>
+                : 'From the publisher’s SHA256SUMS. Left empty, the file is kept as unverified and its SHA-256 is shown for you to compare.'
+            }
+          >
+            {(control) => (
+              <input
+                {...control}
+                type="text"
+                spellCheck={false}
+                autoComplete="off"
+                className="mono"
+                value={sha256}
+                onChange={(e) => {
+                  setSha256(e.target.value);
+                  setErrors(({ sha256: _cleared, ...rest }) => rest);
+                }}
+              />
+            )}
+          </Field>
         </div>
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
+        <DialogActions onCancel={onClose}>
           <button type="submit" className="btn btn-primary" disabled={busy}>
             {busy ? 'Starting…' : 'Import'}
           </button>
-        </div>
+        </DialogActions>
       </form>
     </Dialog>
   );

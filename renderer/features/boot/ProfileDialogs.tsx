@@ -1,7 +1,11 @@
 /** Clone a profile (asks for the copy's name) and delete one (names it; the core may refuse). */
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { Profile } from '../../../shared/domain/profile';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Dialog } from '../../components/Dialog';
+import { DialogActions } from '../../components/DialogActions';
+import { Field } from '../../components/Field';
+import { FormError } from '../../components/FormError';
 import { errorMessage, rpc } from '../../rpc/api';
 import { onProfilesChanged } from '../../stores/profiles';
 import { profileErrorsFromCore } from './profile-form';
@@ -62,82 +66,47 @@ export function CloneProfileDialog({
           The copy starts with the same assets and templates as <strong>{profile.name}</strong>, and opens in the editor so you
           can change it.
         </p>
-        {general && (
-          <div className="form-error" role="alert">
-            {general}
-          </div>
-        )}
-        <div className="field">
-          <label htmlFor={`${id}-name`}>Name of the copy</label>
-          <input
-            id={`${id}-name`}
-            ref={nameRef}
-            type="text"
-            autoComplete="off"
-            value={name}
-            maxLength={64}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? `${id}-name-error` : undefined}
-            onChange={(e) => {
-              setName(e.target.value);
-              setError(null);
-            }}
-          />
-          {error && (
-            <p className="field-error" id={`${id}-name-error`}>
-              {error}
-            </p>
+        <FormError message={general} />
+        <Field id={`${id}-name`} label="Name of the copy" error={error ?? undefined}>
+          {(control) => (
+            <input
+              {...control}
+              ref={nameRef}
+              type="text"
+              autoComplete="off"
+              value={name}
+              maxLength={64}
+              onChange={(e) => {
+                setName(e.target.value);
+                setError(null);
+              }}
+            />
           )}
-        </div>
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
+        </Field>
+        <DialogActions onCancel={onClose}>
           <button type="submit" className="btn btn-primary" disabled={busy}>
             {busy ? 'Cloning…' : 'Clone'}
           </button>
-        </div>
+        </DialogActions>
       </form>
     </Dialog>
   );
 }
 
 export function DeleteProfileDialog({ profile, onClose }: { profile: Profile; onClose: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  const descId = useId();
-  const remove = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const { id } = await rpc().call('profiles.remove', { id: profile.id });
-      onProfilesChanged({ op: 'remove', id });
-      onClose();
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
-  };
   return (
-    <Dialog title={`Delete ${profile.name}?`} onClose={onClose} initialFocus={cancelRef} describedBy={descId}>
-      <p id={descId}>
-        This deletes the boot profile <strong>{profile.name}</strong> and its templates. Installed nodes are not touched; a
-        node armed to install with it must be cancelled or re-armed first.
-      </p>
-      {error && (
-        <div className="form-error" role="alert">
-          {error}
-        </div>
-      )}
-      <div className="dialog-actions">
-        <button type="button" className="btn" ref={cancelRef} onClick={onClose}>
-          Cancel
-        </button>
-        <button type="button" className="btn btn-danger" onClick={remove} disabled={busy}>
-          {busy ? 'Deleting…' : 'Delete profile'}
-        </button>
-      </div>
-    </Dialog>
+    <ConfirmDialog
+      title={`Delete ${profile.name}?`}
+      actionLabel="Delete profile"
+      busyLabel="Deleting…"
+      onConfirm={async () => {
+        const { id } = await rpc().call('profiles.remove', { id: profile.id });
+        onProfilesChanged({ op: 'remove', id });
+      }}
+      onClose={onClose}
+    >
+      This deletes the boot profile <strong>{profile.name}</strong> and its templates. Installed nodes are not touched; a node
+      armed to install with it must be cancelled or re-armed first.
+    </ConfirmDialog>
   );
 }

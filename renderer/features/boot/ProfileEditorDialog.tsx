@@ -7,6 +7,9 @@ import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { AssetRole } from '../../../shared/domain/asset';
 import { PROFILE_KINDS, PROFILE_PLACEHOLDERS, type Profile, type ProfileSpec } from '../../../shared/domain/profile';
 import { Dialog } from '../../components/Dialog';
+import { DialogActions } from '../../components/DialogActions';
+import { Field, type FieldControlProps } from '../../components/Field';
+import { FormError } from '../../components/FormError';
 import { rpc } from '../../rpc/api';
 import { useAssets } from '../../stores/assets';
 import { onProfilesChanged } from '../../stores/profiles';
@@ -75,28 +78,12 @@ export function ProfileEditorDialog({ profile, template, onClose }: Props) {
     }
   };
 
-  const field = (key: ProfileField, label: string, control: (a: A11y) => ReactNode, hint?: ReactNode, className = '') => {
-    const id = `${base}-${key}`;
-    const error = errors[key];
-    const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
-    return (
-      <div className={`field ${className}`}>
-        <label htmlFor={id}>{label}</label>
-        {control({ id, name: key, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
-        {error && (
-          <p className="field-error" id={`${id}-error`} data-testid={`${key}-error`}>
-            {error}
-          </p>
-        )}
-        {hint && (
-          <p className="field-hint" id={`${id}-hint`}>
-            {hint}
-          </p>
-        )}
-      </div>
-    );
-  };
-  const assetSelect = (role: AssetRole, optional: boolean) => (a: A11y) => (
+  const field = (key: ProfileField, label: string, control: (a: FieldControlProps) => ReactNode, hint?: ReactNode, className = '') => (
+    <Field id={`${base}-${key}`} name={key} label={label} error={errors[key]} hint={hint} className={className} errorTestId={`${key}-error`}>
+      {control}
+    </Field>
+  );
+  const assetSelect = (role: AssetRole, optional: boolean) => (a: FieldControlProps) => (
     <select {...a} disabled={readOnly} value={values[role]} onChange={(e) => set(role, e.target.value)}>
       {(optional || !values[role]) && <option value="">{optional ? 'None' : 'Choose…'}</option>}
       {assetChoices(assets, role, values[role]).map((c) => (
@@ -106,7 +93,7 @@ export function ProfileEditorDialog({ profile, template, onClose }: Props) {
       ))}
     </select>
   );
-  const templateArea = (key: 'cmdline' | 'userData' | 'preseed', rows: number) => (a: A11y) => (
+  const templateArea = (key: 'cmdline' | 'userData' | 'preseed', rows: number) => (a: FieldControlProps) => (
     <textarea {...a} readOnly={readOnly} className={key === 'cmdline' ? 'template template-wrap' : 'template'} rows={rows} spellCheck={false} value={values[key]} onChange={(e) => set(key, e.target.value)} />
   );
 
@@ -115,11 +102,7 @@ export function ProfileEditorDialog({ profile, template, onClose }: Props) {
     <Dialog title={title} onClose={onClose} initialFocus={firstRef} className="dialog-form dialog-wide">
       <form ref={formRef} onSubmit={submit} noValidate aria-label={title} className="profile-form">
         {readOnly && <p className="notice notice-warn">Built-in profiles are read-only. Clone this one to change a copy of it.</p>}
-        {general && (
-          <div className="form-error" role="alert">
-            {general}
-          </div>
-        )}
+        <FormError message={general} />
         <div className="form-grid">
           {field('name', 'Name', (a) => (
             <input {...a} ref={firstRef} readOnly={readOnly} type="text" autoComplete="off" maxLength={64} value={values.name} onChange={(e) => set('name', e.target.value)} />
@@ -165,24 +148,14 @@ export function ProfileEditorDialog({ profile, template, onClose }: Props) {
             ))}
           </dl>
         </details>
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            {readOnly ? 'Close' : 'Cancel'}
-          </button>
+        <DialogActions onCancel={onClose} cancelLabel={readOnly ? 'Close' : 'Cancel'}>
           {!readOnly && (
             <button type="submit" className="btn btn-primary" disabled={busy}>
               {busy ? 'Saving…' : profile ? 'Save profile' : 'Create profile'}
             </button>
           )}
-        </div>
+        </DialogActions>
       </form>
     </Dialog>
   );
-}
-
-interface A11y {
-  id: string;
-  name: string;
-  'aria-invalid': true | undefined;
-  'aria-describedby': string | undefined;
 }

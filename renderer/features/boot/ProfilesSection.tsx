@@ -8,6 +8,7 @@ import type { AssetStatus } from '../../../shared/domain/asset';
 import type { Profile } from '../../../shared/domain/profile';
 import { useAssets } from '../../stores/assets';
 import { loadProfiles, useProfiles } from '../../stores/profiles';
+import { CatalogLoadStatus } from './CatalogLoadStatus';
 import { CloneProfileDialog, DeleteProfileDialog } from './ProfileDialogs';
 import { KIND_LABEL } from './profile-form';
 
@@ -45,19 +46,14 @@ export function ProfilesSection() {
           </button>
         </div>
       </div>
-      {status === 'error' && (
-        <div className="notice notice-error" role="alert">
-          Could not load the boot profiles: {error}
-          <button type="button" className="btn btn-small" onClick={() => void loadProfiles()}>
-            Try again
-          </button>
-        </div>
-      )}
-      {(status === 'loading' || status === 'idle') && profiles.length === 0 && (
-        <p className="muted" role="status">
-          Loading profiles…
-        </p>
-      )}
+      <CatalogLoadStatus
+        status={status}
+        error={error}
+        listed={profiles.length > 0}
+        failedText="Could not load the boot profiles"
+        loadingText="Loading profiles…"
+        onRetry={() => void loadProfiles()}
+      />
       {profiles.length > 0 && (
         <table className="events catalog-table" aria-labelledby="boot-profiles-title">
           <thead>

@@ -4,7 +4,7 @@
  * ['serverAddress'] or ['ports', 'http']) mapped onto the fields.
  */
 import type { BootConfig, LocalBootMethod, NetworkInterfaceInfo } from '../../../shared/domain/boot';
-import { RackpilotError } from '../../../shared/errors';
+import { formErrorsFromCore, type FormErrors } from '../../rpc/form-errors';
 
 export interface BootForm {
   mode: BootConfig['mode'];
@@ -123,19 +123,8 @@ export function fieldOfPath(path: readonly unknown[]): FieldKey | null {
 }
 
 /** Splits a core error into per-field messages and a message for the top of the form. */
-export function errorsFromCore(err: unknown): { fields: FieldErrors; general: string | null } {
-  const fields: FieldErrors = {};
-  let general: string | null = null;
-  const message = err instanceof Error ? err.message : String(err);
-  const issues = err instanceof RackpilotError ? (err.details as { issues?: { path?: unknown; message?: unknown }[] } | undefined)?.issues : undefined;
-  for (const issue of Array.isArray(issues) ? issues : []) {
-    const field = fieldOfPath(Array.isArray(issue.path) ? issue.path : []);
-    const text = typeof issue.message === 'string' ? issue.message : message;
-    if (field) fields[field] ??= text;
-    else general ??= text;
-  }
-  if (Object.keys(fields).length === 0 && general === null) general = message;
-  return { fields, general };
+export function errorsFromCore(err: unknown): FormErrors<FieldKey> {
+  return formErrorsFromCore(err, fieldOfPath);
 }
 
 /** The first field with an error, in the order the form shows them (for focus). */

@@ -6,7 +6,7 @@
  */
 import type { AssetStatus } from '../../../shared/domain/asset';
 import type { Profile, ProfileKind, ProfileSpec } from '../../../shared/domain/profile';
-import { RackpilotError } from '../../../shared/errors';
+import { formErrorsFromCore, type FormErrors } from '../../rpc/form-errors';
 
 export interface ProfileForm {
   name: string;
@@ -88,19 +88,8 @@ export function fieldOfPath(path: readonly unknown[]): ProfileField | null {
 }
 
 /** Splits a core error into per-field messages and a message for the top of the form. */
-export function profileErrorsFromCore(err: unknown): { fields: ProfileErrors; general: string | null } {
-  const fields: ProfileErrors = {};
-  let general: string | null = null;
-  const message = err instanceof Error ? err.message : String(err);
-  const issues = err instanceof RackpilotError ? (err.details as { issues?: { path?: unknown; message?: unknown }[] } | undefined)?.issues : undefined;
-  for (const issue of Array.isArray(issues) ? issues : []) {
-    const field = fieldOfPath(Array.isArray(issue.path) ? issue.path : []);
-    const text = typeof issue.message === 'string' ? issue.message : message;
-    if (field) fields[field] ??= text;
-    else general ??= text;
-  }
-  if (Object.keys(fields).length === 0 && general === null) general = message;
-  return { fields, general };
+export function profileErrorsFromCore(err: unknown): FormErrors<ProfileField> {
+  return formErrorsFromCore(err, fieldOfPath);
 }
 
 /** The catalog entries a profile's asset slot can name, keeping the current one even if unknown. */

@@ -7,30 +7,24 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { Node } from '../../../shared/domain/node';
 import { RackpilotError } from '../../../shared/errors';
 import { Dialog } from '../../components/Dialog';
+import { DialogActions } from '../../components/DialogActions';
+import { Field } from '../../components/Field';
+import { FormError } from '../../components/FormError';
 import { errorMessage, rpc } from '../../rpc/api';
+import { formErrorsFromCore, type FormErrors } from '../../rpc/form-errors';
 import { routeHref } from '../../router';
 import { onNodesChanged } from '../../stores/nodes';
 import { isRebuild } from './boot-badges';
 import { listProfiles, type ProfileChoice } from './profiles';
 
-type Field = 'profileId' | 'confirmName';
+type InstallField = 'profileId' | 'confirmName';
 
 /** Per-field messages from the core's details.issues; anything else goes to the top. */
-function installErrors(err: unknown): { fields: Partial<Record<Field, string>>; general: string | null } {
-  const fields: Partial<Record<Field, string>> = {};
-  let general: string | null = null;
-  const issues = err instanceof RackpilotError ? (err.details as { issues?: { path?: unknown; message?: unknown }[] } | undefined)?.issues : undefined;
-  for (const issue of Array.isArray(issues) ? issues : []) {
-    const path = Array.isArray(issue.path) ? issue.path : [];
-    const field = path.find((p): p is Field => p === 'profileId' || p === 'confirmName');
-    const message = typeof issue.message === 'string' ? issue.message : errorMessage(err);
-    if (field) fields[field] ??= message;
-    else general ??= message;
-  }
-  if (!fields.profileId && !fields.confirmName && general === null) general = errorMessage(err);
+function installErrors(err: unknown): FormErrors<InstallField> {
+  const found = formErrorsFromCore(err, (path) => path.find((p): p is InstallField => p === 'profileId' || p === 'confirmName') ?? null);
   // The confirmation error's own message says what happened; keep it above the field too.
-  if (fields.confirmName && err instanceof RackpilotError) general = err.message;
-  return { fields, general };
+  if (found.fields.confirmName && err instanceof RackpilotError) found.general = err.message;
+  return found;
 }
 
 export function InstallDialog({ node, onClose }: { node: Node; onClose: () => void }) {
@@ -39,7 +33,7 @@ export function InstallDialog({ node, onClose }: { node: Node; onClose: () => vo
   const [profilesError, setProfilesError] = useState<string | null>(null);
   const [profileId, setProfileId] = useState(node.profileId ?? '');
   const [confirmName, setConfirmName] = useState('');
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [errors, setErrors] = useState<Partial<Record<InstallField, string>>>({});
   const [general, setGeneral] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const profileRef = useRef<HTMLSelectElement>(null);
@@ -95,16 +89,8 @@ export function InstallDialog({ node, onClose }: { node: Node; onClose: () => vo
             it boots from its disk again.
           </p>
         </div>
-        {general && (
-          <div className="form-error" role="alert">
-            {general}
-          </div>
-        )}
-        {profilesError && (
-          <div className="form-error" role="alert">
-            {profilesError}
-          </div>
-        )}
+        <FormError message={general} />
+        <FormError message={profilesError} />
         <div className="form-grid form-grid-single">
           <div className="field">
             <label htmlFor={`${descId}-profile`}>Boot profile</label>
@@ -133,38 +119,36 @@ export function InstallDialog({ node, onClose }: { node: Node; onClose: () => vo
               </p>
             )}
           </div>
-          <div className="field">
-            <label htmlFor={`${descId}-confirm`}>
-              Type <span className="mono confirm-name">{node.name}</span> to confirm
-            </label>
-            <input
-              id={`${descId}-confirm`}
-              type="text"
-              autoComplete="off"
-              spellCheck={false}
-              value={confirmName}
-              aria-invalid={errors.confirmName ? true : undefined}
-              aria-describedby={errors.confirmName ? `${descId}-confirm-error` : undefined}
-              onChange={(e) => {
-                setConfirmName(e.target.value);
-                if (errors.confirmName) setErrors(({ confirmName: _cleared, ...rest }) => rest);
-              }}
-            />
-            {errors.confirmName && (
-              <p className="field-error" id={`${descId}-confirm-error`} data-testid="confirmName-error">
-                {errors.confirmName}
-              </p>
+          <Field
+            id={`${descId}-confirm`}
+            label={
+              <>
+                Type <span className="mono confirm-name">{node.name}</span> to confirm
+              </>
+            }
+            error={errors.confirmName}
+            errorTestId="confirmName-error"
+          >
+            {(control) => (
+              <input
+                {...control}
+                type="text"
+                autoComplete="off"
+                spellCheck={false}
+                value={confirmName}
+                onChange={(e) => {
+                  setConfirmName(e.target.value);
+                  if (errors.confirmName) setErrors(({ confirmName: _cleared, ...rest }) => rest);
+                }}
+              />
             )}
-          </div>
+          </Field>
         </div>
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
+        <DialogActions onCancel={onClose}>
           <button type="submit" className="btn btn-danger" disabled={busy || !profiles || profiles.length === 0}>
             {busy ? 'Arming…' : `Wipe and ${verb.toLowerCase()} at next boot`}
           </button>
-        </div>
+        </DialogActions>
       </form>
     </Dialog>
   );

@@ -5,6 +5,9 @@
 import { useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from 'react';
 import { NODE_ROLES, type Node } from '../../../shared/domain/node';
 import { Dialog } from '../../components/Dialog';
+import { DialogActions } from '../../components/DialogActions';
+import { Field, type FieldControlProps } from '../../components/Field';
+import { FormError } from '../../components/FormError';
 import { rpc } from '../../rpc/api';
 import {
   blankForm,
@@ -75,28 +78,13 @@ export function NodeFormDialog({ node, onClose, onSaved }: Props) {
     }
   };
 
-  const field = (name: FormField, label: string, control: (a11y: A11yProps) => ReactNode, hint?: string) => {
-    const id = `node-${name}`;
-    const error = errors[name];
-    const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
-    return (
-      <div className={`field field-${name}`}>
-        <label htmlFor={id}>{label}</label>
-        {control({ id, name, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
-        {hint && !error && (
-          <p className="field-hint" id={`${id}-hint`}>
-            {hint}
-          </p>
-        )}
-        {error && (
-          <p className="field-error" id={`${id}-error`} data-testid={`${name}-error`}>
-            {error}
-          </p>
-        )}
-      </div>
-    );
-  };
-  const text = (name: FormField, extra: Partial<InputHTMLAttributes<HTMLInputElement>> = {}) => (a11y: A11yProps) => (
+  // A field's error takes the place of its hint.
+  const field = (name: FormField, label: string, control: (a11y: FieldControlProps) => ReactNode, hint?: string) => (
+    <Field id={`node-${name}`} name={name} label={label} error={errors[name]} hint={errors[name] ? undefined : hint} className={`field-${name}`} errorTestId={`${name}-error`}>
+      {control}
+    </Field>
+  );
+  const text = (name: FormField, extra: Partial<InputHTMLAttributes<HTMLInputElement>> = {}) => (a11y: FieldControlProps) => (
     <input
       {...a11y}
       {...extra}
@@ -110,11 +98,7 @@ export function NodeFormDialog({ node, onClose, onSaved }: Props) {
   return (
     <Dialog title={node ? `Edit ${node.name}` : 'Add node'} onClose={onClose} initialFocus={nameRef} className="dialog-form">
       <form ref={formRef} onSubmit={submit} noValidate>
-        {general && (
-          <div className="form-error" role="alert">
-            {general}
-          </div>
-        )}
+        <FormError message={general} />
         <div className="form-grid">
           {field('name', 'Name', (a) => (
             <input
@@ -146,22 +130,12 @@ export function NodeFormDialog({ node, onClose, onSaved }: Props) {
             <textarea {...a} rows={3} value={values.notes} onChange={(e) => set('notes', e.target.value)} onBlur={() => checkField('notes')} />
           ))}
         </div>
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
+        <DialogActions onCancel={onClose}>
           <button type="submit" className="btn btn-primary" disabled={busy}>
             {busy ? 'Saving…' : node ? 'Save changes' : 'Add node'}
           </button>
-        </div>
+        </DialogActions>
       </form>
     </Dialog>
   );
-}
-
-interface A11yProps {
-  id: string;
-  name: string;
-  'aria-invalid': true | undefined;
-  'aria-describedby': string | undefined;
 }

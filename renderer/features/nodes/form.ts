@@ -6,7 +6,7 @@ import type { Node } from '../../../shared/domain/node';
 import type { NodeInput } from '../../../shared/domain/node-schema';
 import { DEFAULT_SSH_USER } from '../../../shared/domain/node';
 import { nodeInputSchema } from '../../../shared/domain/node-schema';
-import { RackpilotError } from '../../../shared/errors';
+import { formErrorsFromCore, type FormErrors } from '../../rpc/form-errors';
 
 export const FORM_FIELDS = ['name', 'mac', 'address', 'sshUser', 'sshPort', 'role', 'tags', 'notes'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
@@ -63,8 +63,8 @@ export function changesFrom(original: FormValues, v: FormValues, input: NodeInpu
 }
 
 /** Field of an issue path: ['mac'], ['changes', 'mac'], ['tags', 2] … */
-export function fieldOfPath(path: readonly (string | number)[]): FormField | null {
-  for (const p of path) if ((FORM_FIELDS as readonly (string | number)[]).includes(p)) return p as FormField;
+export function fieldOfPath(path: readonly unknown[]): FormField | null {
+  for (const p of path) if ((FORM_FIELDS as readonly unknown[]).includes(p)) return p as FormField;
   return null;
 }
 
@@ -74,7 +74,7 @@ export function checkLocally(v: FormValues): FieldErrors {
   const result = nodeInputSchema.safeParse(input);
   if (!result.success) {
     for (const issue of result.error.issues) {
-      const field = fieldOfPath(issue.path as (string | number)[]);
+      const field = fieldOfPath(issue.path);
       if (field && !errors[field]) errors[field] = issue.message;
     }
   }
@@ -82,23 +82,6 @@ export function checkLocally(v: FormValues): FieldErrors {
 }
 
 /** Splits a core error into per-field messages and a message for the top of the form. */
-export function errorsFromCore(err: unknown): { fields: FieldErrors; general: string | null } {
-  const fields: FieldErrors = {};
-  let general: string | null = null;
-  if (err instanceof RackpilotError) {
-    const issues = (err.details as { issues?: { path?: unknown; message?: unknown }[] } | undefined)?.issues;
-    if (Array.isArray(issues)) {
-      for (const issue of issues) {
-        const path = Array.isArray(issue.path) ? (issue.path as (string | number)[]) : [];
-        const field = fieldOfPath(path);
-        const message = typeof issue.message === 'string' ? issue.message : err.message;
-        if (field) fields[field] ??= message;
-        else general ??= message;
-      }
-    }
-    if (Object.keys(fields).length === 0 && general === null) general = err.message;
-  } else {
-    general = err instanceof Error ? err.message : String(err);
-  }
-  return { fields, general };
+export function errorsFromCore(err: unknown): FormErrors<FormField> {
+  return formErrorsFromCore(err, fieldOfPath);
 }

@@ -16,7 +16,7 @@ import { serveBootScript } from './boot-routes';
 import { ClientMap, type BootContext, type BootHttpOptions } from './context';
 import { FetchTracker } from './fetch-tracker';
 import { sendFile } from './file-response';
-import { safeSegments } from './safe-path';
+import { safeSegments } from '../../files/safe-path';
 import { acceptPhoneHome, notFound, serveSeed } from './seed-routes';
 
 export type { BootHttpOptions } from './context';

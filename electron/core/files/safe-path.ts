@@ -1,7 +1,7 @@
 /**
  * URL path → file inside a root, refusing every way out: `..` segments (also percent-encoded),
- * absolute paths, backslashes, NUL, and symlinks that point outside the root. Generic on
- * purpose: electron/headless/static-files.ts could share it.
+ * absolute paths, backslashes, NUL, and symlinks that point outside the root. Every file
+ * Rackpilot serves from a directory goes through here: boot assets, and the built UI (ui-file.ts).
  */
 import { realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
