@@ -1,32 +1,48 @@
 /**
  * Where a transfer's bytes come from: a buffer in memory (generated files, small or converted
- * files) or an open file read ahead in chunks. A block that is already in memory is returned
- * synchronously, so a window of blocks goes out without a trip through the event loop.
+ * files) or an open file read ahead in chunks. Blocks already in memory are returned
+ * synchronously, as a span of the buffer that holds them, so a window goes out without a trip
+ * through the event loop and without a copy.
  */
 import { read, close } from 'node:fs';
 
+/**
+ * Where block `index` lives: `buf` from byte `offset` holds it and the blocks after it, `blocks`
+ * of them in all (counting the last, shorter or empty, block of the file).
+ */
+export interface Span {
+  buf: Buffer;
+  offset: number;
+  blocks: number;
+}
+
 export interface BlockSource {
   readonly size: number;
-  /** Block `index` (1-based) of `blockSize` bytes; the last block is shorter (maybe empty). */
-  block(index: number): Buffer | Promise<Buffer>;
+  /**
+   * The buffer holding block `index` (1-based, `blockSize` bytes; the last block is shorter,
+   * maybe empty) and as many following blocks as are loaded with it.
+   */
+  span(index: number): Span | Promise<Span>;
   close(): void;
 }
 
 export function memorySource(data: Buffer, blockSize: number): BlockSource {
+  const lastBlock = Math.floor(data.length / blockSize) + 1;
   return {
     size: data.length,
-    block: (index) => data.subarray((index - 1) * blockSize, index * blockSize),
+    span: (index) => ({ buf: data, offset: (index - 1) * blockSize, blocks: lastBlock - index + 1 }),
     close: () => undefined,
   };
 }
 
 /** About this much of a file is held per transfer (two chunks: the current one and the next). */
-const CHUNK_TARGET_BYTES = 256 * 1024;
+const CHUNK_TARGET_BYTES = 1024 * 1024;
 
 export function fileSource(fd: number, size: number, blockSize: number): BlockSource {
   // Chunks hold whole blocks, so a block never straddles two reads.
   const blocksPerChunk = Math.max(1, Math.floor(CHUNK_TARGET_BYTES / blockSize));
   const chunkBytes = blocksPerChunk * blockSize;
+  const lastBlock = Math.floor(size / blockSize) + 1;
   const chunks = new Map<number, Buffer | Promise<Buffer>>();
   let closed = false;
 
@@ -50,18 +66,27 @@ export function fileSource(fd: number, size: number, blockSize: number): BlockSo
     return pending;
   };
 
-  return {
-    size,
-    block(index) {
-      const chunk = Math.floor((index - 1) / blocksPerChunk);
-      const offset = ((index - 1) % blocksPerChunk) * blockSize;
+  let current = -1; // the chunk the last call was in: housekeeping runs once per chunk, not per block
+  const chunkFor = (index: number): Buffer | Promise<Buffer> => {
+    const chunk = Math.floor((index - 1) / blocksPerChunk);
+    if (chunk !== current) {
+      current = chunk;
       // Forget chunks behind the window; start reading the next one before it is needed.
       for (const k of chunks.keys()) if (k < chunk - 1) chunks.delete(k);
       if (!chunks.has(chunk + 1) && (chunk + 1) * chunkBytes < size) {
         void Promise.resolve(load(chunk + 1)).catch(() => undefined);
       }
-      const got = load(chunk);
-      const cut = (buf: Buffer) => buf.subarray(offset, offset + blockSize);
+    }
+    return load(chunk);
+  };
+
+  return {
+    size,
+    span(index) {
+      const inChunk = (index - 1) % blocksPerChunk;
+      const blocks = Math.min(blocksPerChunk - inChunk, lastBlock - index + 1);
+      const got = chunkFor(index);
+      const cut = (buf: Buffer): Span => ({ buf, offset: inChunk * blockSize, blocks });
       return Buffer.isBuffer(got) ? cut(got) : got.then(cut);
     },
     close() {

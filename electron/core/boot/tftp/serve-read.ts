@@ -36,6 +36,8 @@ export interface ServeContext {
   roots: readonly string[];
   generated: GeneratedFiles | undefined;
   limits: TftpLimits;
+  /** Windows through sendmmsg when the native addon has it (TftpServerOptions.batchSend). */
+  batchSend: boolean;
   /** Sends an error packet from the listening socket (rate-limited by the server). */
   refuse(client: TftpClient, code: number, message: string): void;
   report(event: TftpTransferEvent): void;
@@ -91,6 +93,7 @@ export async function serveRead(ctx: ServeContext, req: TftpRequest, client: Tft
     timeoutMs: deal.timeoutMs,
     retries: ctx.limits.retries,
     maxTransferMs: ctx.limits.maxTransferMs,
+    batchSend: ctx.batchSend,
   };
   const oack = deal.oack.size > 0 ? encodeOack(deal.oack) : null;
   let untrack: () => void = () => undefined;

@@ -27,6 +27,11 @@ export interface TftpServerOptions {
   onEvent?: (event: TftpTransferEvent) => void;
   log?: Logger;
   limits?: Partial<TftpLimits>;
+  /**
+   * Send each window in one sendmmsg(2) through the native addon (Linux, when built). Default
+   * true; false forces dgram packet by packet, the path every other platform takes.
+   */
+  batchSend?: boolean;
 }
 
 export interface TftpServerStatus {
@@ -117,6 +122,7 @@ export async function startTftpServer(options: TftpServerOptions): Promise<TftpS
     roots: options.roots,
     generated: options.generated,
     limits,
+    batchSend: options.batchSend ?? true,
     refuse: reply,
     report(event) {
       counts[event.outcome]++;

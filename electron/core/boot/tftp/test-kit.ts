@@ -167,11 +167,16 @@ export async function rawGet(
       chunks.push(Buffer.from(payload));
       blocks++;
       const last = payload.length < blksize;
-      if (++inWindow === windowsize || last) {
+      if (last) {
+        // Wait until the final ACK has left: closing the socket first would drop it, and the
+        // server would see a client that vanished instead of a finished transfer.
+        await new Promise<void>((r) => c.socket.send(ack(block), tid, '127.0.0.1', () => r()));
+        break;
+      }
+      if (++inWindow === windowsize) {
         c.send(ack(block), tid);
         inWindow = 0;
       }
-      if (last) break;
       expected++;
     }
     return { data: Buffer.concat(chunks), oack, blocks };

@@ -6,8 +6,9 @@
  * server closing — goes through `finish` exactly once, which releases the socket and the file.
  */
 import type { Socket } from 'node:dgram';
-import type { BlockSource } from './block-source';
-import { dataPacket, decodePacket, encodeError, TftpErrorCode } from './packets';
+import { dataSender } from './batch-send';
+import type { BlockSource, Span } from './block-source';
+import { decodePacket, encodeError, Opcode, TftpErrorCode } from './packets';
 
 export interface TransferSettings {
   blockSize: number;
@@ -17,6 +18,8 @@ export interface TransferSettings {
   retries: number;
   /** Hard ceiling on one transfer, so a client that ACKs just often enough cannot hold a slot forever. */
   maxTransferMs: number;
+  /** Send windows with sendmmsg through the native addon when it is there (default true). */
+  batchSend?: boolean;
 }
 
 export type TransferOutcome = 'ok' | 'probe' | 'aborted' | 'timeout' | 'error';
@@ -83,6 +86,8 @@ export function runTransfer(
     if (phase !== 'done') socket.send(packet);
   }
 
+  const sendData = dataSender(socket, settings.batchSend ?? true);
+
   function arm(): void {
     sentAt = performance.now();
   }
@@ -109,14 +114,14 @@ export function runTransfer(
 
   /** Sends blocks from `index` to windowEnd; continues after an asynchronous read if one is needed. */
   function sendBlocks(gen: number, index: number): void {
-    for (let i = index; i <= windowEnd; i++) {
-      const data = source.block(i);
-      if (!Buffer.isBuffer(data)) {
-        data.then(
-          (buf) => {
+    while (index <= windowEnd && phase !== 'done') {
+      const span = source.span(index);
+      if (span instanceof Promise) {
+        span.then(
+          (s) => {
             if (gen !== generation || phase === 'done') return;
-            send(dataPacket(i, buf));
-            sendBlocks(gen, i + 1);
+            sendSpan(index, s);
+            sendBlocks(gen, index + Math.min(s.blocks, windowEnd - index + 1));
           },
           (err: unknown) => {
             send(encodeError(TftpErrorCode.NotDefined, 'read error on the server'));
@@ -125,8 +130,22 @@ export function runTransfer(
         );
         return;
       }
-      send(dataPacket(i, data));
+      sendSpan(index, span);
+      index += Math.min(span.blocks, windowEnd - index + 1);
     }
+  }
+
+  function sendSpan(index: number, span: Span): void {
+    try {
+      sendData(index & 0xffff, Math.min(span.blocks, windowEnd - index + 1), span.buf, span.offset, blockSize);
+    } catch (err) {
+      socketError(err as NodeJS.ErrnoException);
+    }
+  }
+
+  function socketError(err: NodeJS.ErrnoException): void {
+    // ECONNREFUSED here is the ICMP "port unreachable" of a client that went away.
+    finish('aborted', err.code === 'ECONNREFUSED' ? 'client port closed (ICMP unreachable)' : `socket error ${err.code ?? err.message}`);
   }
 
   function onAck(block16: number): void {
@@ -159,6 +178,8 @@ export function runTransfer(
 
   socket.on('message', (msg: Buffer) => {
     if (phase === 'done') return;
+    // The common case first, without building a decoded object for each of thousands of ACKs.
+    if (msg.length >= 4 && msg[0] === 0 && msg[1] === Opcode.ACK) return onAck((msg[2]! << 8) | msg[3]!);
     const p = decodePacket(msg);
     if (p.kind === 'ACK') onAck(p.block);
     else if (p.kind === 'ERROR') {
@@ -167,10 +188,7 @@ export function runTransfer(
     }
     // Anything else from the client's own port is ignored: garbage must not end or stall a transfer.
   });
-  socket.on('error', (err: NodeJS.ErrnoException) => {
-    // ECONNREFUSED here is the ICMP "port unreachable" of a client that went away.
-    finish('aborted', err.code === 'ECONNREFUSED' ? 'client port closed (ICMP unreachable)' : `socket error ${err.code ?? err.message}`);
-  });
+  socket.on('error', socketError);
 
   if (oack) {
     send(oack);
