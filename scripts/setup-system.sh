@@ -8,7 +8,8 @@ PACKAGES=(
   chromium          # UI tier: Playwright drives Debian's Chromium (no browser download here)
   fonts-dejavu-core # so screenshots have real glyphs
   openssh-server    # integration tier: a real sshd on loopback
-  openssh-client    # ssh-keygen for test host keys
+  openssh-client    # ssh-keygen, ssh-agent for the SSH tests
+  sudo              # SSH tests: sudo with and without a password on the test host
   curl              # TFTP tests: a real TFTP client (blksize, tsize)
   atftp             # TFTP tests + bench: the Debian client that speaks windowsize (RFC 7440)
   tftp-hpa          # TFTP tests: tftp-hpa's client (no options, netascii)

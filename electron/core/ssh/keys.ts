@@ -1,0 +1,98 @@
+/**
+ * Rackpilot's own SSH identity: an ed25519 key pair made on first use and kept in the data dir.
+ * The private key lives only inside a RackpilotKey's private field: it has no getter, and
+ * JSON/inspect show the public half only, so it cannot leak into logs, events or API output.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { inspect } from 'node:util';
+import { utils, type ConnectConfig } from 'ssh2';
+import type { SshPublicKey } from '../../../shared/domain/ssh';
+import { ErrorCode, RackpilotError } from '../../../shared/errors';
+import { parsePublicKey } from '../nodes/host-keys';
+import { plainSecretBox, type SecretBox } from './secret-box';
+
+export const KEY_FILE = 'ssh/rackpilot_ed25519';
+
+export interface KeyStoreOptions {
+  dataDir: string;
+  /** Seals the private key file; plain (0600 file) when absent. */
+  box?: SecretBox;
+  /** Encrypts the OpenSSH key itself (bcrypt-pbkdf + aes256-ctr), as `ssh-keygen -N` does. */
+  passphrase?: string;
+  comment?: string;
+}
+
+export class RackpilotKey {
+  readonly #privateKey: string;
+  readonly #passphrase: string | undefined;
+
+  constructor(privateKey: string, passphrase: string | undefined, readonly publicKey: SshPublicKey) {
+    this.#privateKey = privateKey;
+    this.#passphrase = passphrase;
+  }
+
+  /** The ssh2 options that authenticate with this key; for the connection layer only. */
+  connectOptions(): Pick<ConnectConfig, 'privateKey' | 'passphrase'> {
+    return { privateKey: this.#privateKey, passphrase: this.#passphrase };
+  }
+
+  toJSON(): SshPublicKey {
+    return this.publicKey;
+  }
+
+  toString(): string {
+    return `RackpilotKey(${this.publicKey.fingerprint})`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+/** Loads the key pair from the data dir, creating it the first time. */
+export function loadOrCreateKey(opts: KeyStoreOptions): RackpilotKey {
+  const box = opts.box ?? plainSecretBox;
+  const file = join(opts.dataDir, KEY_FILE);
+  if (!existsSync(file)) writeKeyPair(file, box, opts);
+  return readKeyPair(file, box, opts.passphrase);
+}
+
+function writeKeyPair(file: string, box: SecretBox, opts: KeyStoreOptions): void {
+  const comment = opts.comment ?? 'rackpilot';
+  const pair = opts.passphrase
+    ? utils.generateKeyPairSync('ed25519', { comment, passphrase: opts.passphrase, cipher: 'aes256-ctr', rounds: 16 })
+    : utils.generateKeyPairSync('ed25519', { comment });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  // Write under a temporary name with mode 0600 from the start, then rename: the key is never
+  // readable by others, and a crash never leaves half a key behind.
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, box.encrypt(Buffer.from(pair.private)), { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+  writeFileSync(`${file}.pub`, pair.public.trim() + '\n', { mode: 0o644 });
+}
+
+function readKeyPair(file: string, box: SecretBox, passphrase: string | undefined): RackpilotKey {
+  let privateKey: string;
+  try {
+    privateKey = box.decrypt(readFileSync(file)).toString('utf8');
+  } catch (err) {
+    throw new RackpilotError(
+      ErrorCode.Internal,
+      `Rackpilot's SSH key at ${file} cannot be unsealed (${box.kind}: ${(err as Error).message}). If the OS keychain changed, move the file away and Rackpilot makes a new key (nodes then need the new public key).`,
+    );
+  }
+  const parsed = utils.parseKey(privateKey, passphrase);
+  if (parsed instanceof Error) {
+    // The parser's message names the problem (bad passphrase, unsupported format), never the key.
+    throw new RackpilotError(ErrorCode.Internal, `Rackpilot's SSH key at ${file} cannot be read: ${parsed.message}. Check the passphrase, or move the file away to make a new key.`);
+  }
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key) throw new RackpilotError(ErrorCode.Internal, `Rackpilot's SSH key at ${file} holds no key. Move the file away to make a new key.`);
+  const blob = key.getPublicSSH().toString('base64');
+  const publicKey = parsePublicKey(`${key.type} ${blob}`);
+  if (!publicKey) throw new RackpilotError(ErrorCode.Internal, `Rackpilot's SSH key at ${file} is of an unsupported type (${key.type}).`);
+  const authorizedKey = `${publicKey.type} ${publicKey.key}${key.comment ? ' ' + key.comment : ''}`;
+  return new RackpilotKey(privateKey, passphrase, { ...publicKey, authorizedKey });
+}
