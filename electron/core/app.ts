@@ -27,6 +27,7 @@ import { JobsRepo } from './store/jobs-repo';
 import { lockDataDir } from './store/lock';
 import { NodesRepo } from './store/nodes-repo';
 import { SettingsRepo } from './store/settings-repo';
+import { createSshService, type SshService } from './ssh/ssh-service';
 
 export interface AppOptions {
   dataDir: string;
@@ -44,7 +45,7 @@ export interface App {
   dataDir: string;
   info: SystemInfo;
   /** The services, for tests and for faces that need more than the API (none today). */
-  services: { nodes: NodesService; jobs: JobsService; audit: AuditLog; bus: EventBus; bootInventory: BootInventory; boot: BootService; db: Db };
+  services: { nodes: NodesService; jobs: JobsService; audit: AuditLog; bus: EventBus; bootInventory: BootInventory; boot: BootService; ssh: SshService; db: Db };
   close(): Promise<void>;
 }
 
@@ -70,6 +71,8 @@ export function createApp(options: AppOptions): App {
   const nodesRepo = new NodesRepo(db);
   const nodes = new NodesService(db, nodesRepo, bus, audit);
   const bootInventory = new BootInventory(db, nodesRepo, bus, audit);
+  // Rackpilot's own key pair (created on first start): cloud-init installs its public key.
+  const ssh = createSshService({ dataDir: options.dataDir, log });
   const assets = new AssetCache({ dataDir: options.dataDir, jobs });
   const profiles = new ProfilesService(db, audit, (id) => assets.urlPath(id), (change) =>
     bus.publish('profiles.changed', 'removed' in change ? { op: 'remove', id: change.id } : { op: 'upsert', profile: change }),
@@ -82,8 +85,7 @@ export function createApp(options: AppOptions): App {
     assetsDir,
     profiles,
     assets,
-    // The SSH issue adds Rackpilot's own key pair; until then seeds carry no admin key.
-    adminPublicKeys: () => [],
+    adminPublicKeys: () => (ssh.publicKey ? [ssh.publicKey.authorizedKey] : []),
   });
   const boot = new BootService(settings, starters, bus, log);
   const interrupted = jobs.recoverInterrupted();
@@ -117,11 +119,12 @@ export function createApp(options: AppOptions): App {
     dispatcher: new Dispatcher(handlers, bus, log),
     dataDir: options.dataDir,
     info,
-    services: { nodes, jobs, audit, bus, bootInventory, boot, db },
+    services: { nodes, jobs, audit, bus, bootInventory, boot, ssh, db },
     async close() {
       if (closed) return;
       closed = true;
       await boot.close();
+      await ssh.close();
       await jobs.shutdown();
       db.close();
       lock.release();
