@@ -7,9 +7,7 @@
  * batch path builds each packet from a 4-byte header and a slice of the file's chunk, no copy.
  */
 import type { Socket } from 'node:dgram';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { nativeAddon, socketFd } from '../../native/addon';
 import { dataPacket } from './packets';
 
 interface BatchAddon {
@@ -19,51 +17,19 @@ interface BatchAddon {
 /** Sends `count` DATA packets: block numbers from `block`, payloads consecutive from `payload[offset]`. */
 export type DataSender = (block: number, count: number, payload: Buffer, offset: number, blockSize: number) => void;
 
-const ADDON_REL = join('native', 'bind-device', 'build', 'Release', 'bind_device.node');
 let cached: BatchAddon | null | undefined;
-
-/** Same lookup as the DHCP loader (dhcp/bind-device.ts): env override, then up from this file. */
-function findAddon(): string | null {
-  const override = process.env.RACKPILOT_BIND_DEVICE_ADDON;
-  if (override) return override;
-  // An ESM bundle (the benchmark's) has no __dirname; it sets the override instead.
-  if (typeof __dirname === 'undefined') return null;
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    for (const root of [dir, dir.replace(/app\.asar$/, 'app.asar.unpacked')]) {
-      const candidate = join(root, ADDON_REL);
-      if (existsSync(candidate)) return candidate;
-    }
-    if (dirname(dir) === dir) return null;
-  }
-}
 
 function loadAddon(): BatchAddon | null {
   if (cached !== undefined) return cached;
-  cached = null;
-  if (process.platform !== 'linux') return cached;
-  const path = findAddon();
-  if (!path) return cached;
-  try {
-    const addon = createRequire(path)(path) as Partial<BatchAddon>;
-    // An addon built before sendTftpData existed still serves DHCP; TFTP then uses dgram.
-    if (typeof addon.sendTftpData === 'function') cached = addon as BatchAddon;
-  } catch {
-    // Not loadable here (wrong ABI, missing file): the portable path works everywhere.
-  }
+  const addon = process.platform === 'linux' ? nativeAddon() : null;
+  // An addon built before sendTftpData existed still serves DHCP; TFTP then uses dgram.
+  cached = addon && !(addon instanceof Error) && typeof addon.sendTftpData === 'function' ? (addon as unknown as BatchAddon) : null;
   return cached;
 }
 
 /** Whether windows go out through sendmmsg in this process. */
 export function canBatchSend(): boolean {
   return loadAddon() !== null;
-}
-
-/** The socket's file descriptor (dgram keeps its handle behind a private symbol), or -1. */
-function socketFd(socket: Socket): number {
-  const bag = socket as unknown as Record<symbol, { handle?: { fd?: number } } | undefined>;
-  const stateSym = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
-  const fd = stateSym ? bag[stateSym]?.handle?.fd : undefined;
-  return typeof fd === 'number' && fd >= 0 ? fd : -1;
 }
 
 /** One DATA packet per dgram send: the portable path, and where the batch path stops short. */
