@@ -9,7 +9,8 @@ import { assetDownloadInput, assetImportInput, type AssetStatus } from './domain
 import type { ConnectivityResult } from './domain/connectivity';
 import type { AuditEvent } from './domain/event';
 import type { Job, JobLogLine } from './domain/job';
-import type { Node } from './domain/node';
+import type { NodeFacts } from './domain/facts';
+import type { HostKey, Node } from './domain/node';
 import { nodeChangesSchema, nodeIdSchema, nodeInputSchema } from './domain/node-schema';
 import { profileCloneInput, profileCreateInput, profileUpdateInput, type Profile } from './domain/profile';
 import { settingsSchema, type Settings } from './domain/settings';
@@ -50,6 +51,13 @@ export interface ImportResult {
   rejected: { index: number; message: string }[];
 }
 
+/** A node's presented host key next to its pins: `unknown` when none is pinned yet. */
+export interface HostKeyScan {
+  presented: HostKey;
+  pinned: HostKey[];
+  match: 'pinned' | 'unknown' | 'mismatch';
+}
+
 export const methods = {
   'system.info': method<SystemInfo>()(empty),
 
@@ -64,6 +72,23 @@ export const methods = {
   ),
   /** Starts a job that resolves the node's address and opens its SSH port; returns the job. */
   'nodes.checkConnectivity': method<Job>()(byId),
+
+  /** Reads the host key the node presents now, compared with its pins (nodes added by hand). */
+  'nodes.scanHostKey': method<HostKeyScan>()(byId),
+  /** Pins the key the node presents, only if its fingerprint is the one the user accepted. */
+  'nodes.acceptHostKey': method<Node>()(
+    z.object({ id: nodeIdSchema, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'A fingerprint looks like SHA256:… as ssh-keygen -lf prints it') }).strict(),
+  ),
+  /** Starts a job that gathers the node's facts over SSH and stores them; returns the job. */
+  'nodes.gatherFacts': method<Job>()(byId),
+  /** The facts last gathered from the node, or null. */
+  'nodes.facts': method<NodeFacts | null>()(byId),
+  /** An ~/.ssh/config snippet (and known_hosts lines) for the given nodes. */
+  'nodes.exportSshConfig': method<string>()(z.object({ ids: z.array(nodeIdSchema).min(1).max(5000) }).strict()),
+  /** An Ansible inventory for the given nodes, grouped by role. */
+  'nodes.exportAnsibleInventory': method<string>()(
+    z.object({ ids: z.array(nodeIdSchema).min(1).max(5000), format: z.enum(['ini', 'yaml']) }).strict(),
+  ),
 
   /**
    * Install / Rebuild: arms the node's netboot flag with a profile; its next PXE boot wipes the

@@ -27,6 +27,8 @@ import { JobsRepo } from './store/jobs-repo';
 import { lockDataDir } from './store/lock';
 import { NodesRepo } from './store/nodes-repo';
 import { SettingsRepo } from './store/settings-repo';
+import { FactsRepo } from './store/facts-repo';
+import { sshHandlers } from './ssh/handlers';
 import { createSshService, type SshService } from './ssh/ssh-service';
 
 export interface AppOptions {
@@ -109,6 +111,7 @@ export function createApp(options: AppOptions): App {
       return next;
     },
     ...nodeHandlers(nodes, jobs, settings),
+    ...sshHandlers({ nodes, jobs, ssh, facts: new FactsRepo(db), settings, dataDir: options.dataDir }),
     ...jobHandlers(jobs, audit),
     ...bootHandlers(boot, bootInventory, nodes, (id) => profiles.list().some((p) => p.id === id)),
     ...catalogHandlers(profiles, assets),

@@ -3,7 +3,7 @@
  * messages that name the clash); the repo only stores. Every change is audited and pushed.
  */
 import { randomUUID } from 'node:crypto';
-import type { Node } from '../../../shared/domain/node';
+import type { HostKey, Node } from '../../../shared/domain/node';
 import { nodeInputSchema, type NodeChanges, type NodeFields } from '../../../shared/domain/node-schema';
 import { ErrorCode, fieldError, RackpilotError } from '../../../shared/errors';
 import type { ImportProgress, ImportResult } from '../../../shared/contract';
@@ -54,6 +54,25 @@ export class NodesService {
     );
     this.announce(updated.after, 'node.updated', `Edited node ${updated.after.name}${changed.length ? ` (${changed.join(', ')})` : ' (no changes)'}`, { changed });
     return updated.after;
+  }
+
+  /**
+   * Pins a host key the user accepted (nodes added by hand). It replaces earlier pins: a key the
+   * user accepts after a mismatch belongs to the machine now at that address.
+   */
+  pinHostKey(id: string, key: HostKey): Node {
+    const current = this.get(id);
+    if (current.hostKeys.length === 1 && current.hostKeys[0]?.fingerprint === key.fingerprint) return current;
+    const replaced = current.hostKeys.filter((k) => k.fingerprint !== key.fingerprint);
+    const next: Node = { ...current, hostKeys: [key], updatedAt: new Date().toISOString() };
+    this.repo.update(next);
+    this.announce(
+      next,
+      'node.hostkey-pinned',
+      `Pinned host key ${key.type} ${key.fingerprint} for ${next.name}${replaced.length ? ` (replacing ${replaced.map((k) => `${k.type} ${k.fingerprint}`).join(', ')})` : ''}`,
+      { pinned: { type: key.type, fingerprint: key.fingerprint }, replaced: replaced.map(({ type, fingerprint }) => ({ type, fingerprint })) },
+    );
+    return next;
   }
 
   remove(id: string): { id: string } {
