@@ -1,21 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Events } from '../../../shared/contract';
-import { RackpilotError } from '../../../shared/errors';
 import { createTempApp, type TempApp } from '../testing/temp-app';
+import { rejection } from '../testing/rejection';
 
 let t: TempApp;
 afterEach(async () => t?.close());
 
-async function rejection(p: Promise<unknown>): Promise<RackpilotError> {
-  const err = await p.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(RackpilotError);
-  return err as RackpilotError;
-}
 
 describe('nodes inventory', () => {
   it('adds, lists, edits and removes nodes, auditing each change', async () => {

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Events } from '../../../shared/contract';
 import type { Node } from '../../../shared/domain/node';
-import { RackpilotError } from '../../../shared/errors';
 import { startSshd, type TestSshd } from '../testing/sshd';
 import { createTempApp, tempDir, type TempApp } from '../testing/temp-app';
+import { rejection } from '../testing/rejection';
 
 let sshd: TestSshd;
 let t: TempApp;
@@ -27,16 +27,6 @@ afterAll(async () => {
   await sshd?.stop();
 });
 
-async function rejection(p: Promise<unknown>): Promise<RackpilotError> {
-  const err = await p.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(RackpilotError);
-  return err as RackpilotError;
-}
 
 describe('host keys, facts and exports (real OpenSSH sshd)', () => {
   it('will not gather facts before a host key is pinned', async () => {
