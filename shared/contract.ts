@@ -10,6 +10,18 @@ import type { ConnectivityResult } from './domain/connectivity';
 import type { AuditEvent } from './domain/event';
 import type { Job, JobLogLine } from './domain/job';
 import type { NodeFacts } from './domain/facts';
+import { runCommandInput } from './domain/command';
+import { runRecipeInput, type RecipeInfo, type RecipeStepEvent } from './domain/recipe';
+import {
+  terminalAckInput,
+  terminalCloseInput,
+  terminalInputInput,
+  terminalOpenInput,
+  terminalResizeInput,
+  type TerminalClosed,
+  type TerminalProgress,
+} from './domain/terminal';
+import type { SshConnectionStatus, SshPublicKey } from './domain/ssh';
 import type { HostKey, Node } from './domain/node';
 import { nodeChangesSchema, nodeIdSchema, nodeInputSchema } from './domain/node-schema';
 import { profileCloneInput, profileCreateInput, profileUpdateInput, type Profile } from './domain/profile';
@@ -98,6 +110,23 @@ export const methods = {
     z.object({ id: nodeIdSchema, profileId: z.string().min(1).max(100), confirmName: z.string().max(100) }).strict(),
   ),
   'nodes.cancelInstall': method<Node>()(byId),
+  /** One job per node (kind `node.recipe`); each job's result is a RecipeRunResult. */
+  'nodes.runRecipe': method<Job[]>()(runRecipeInput),
+  /** One job (kind `nodes.command`) over all the nodes; its result is a BulkCommandResult. */
+  'nodes.runCommand': method<Job>()(runCommandInput),
+  /** The pooled SSH connection's state per node (only nodes Rackpilot has talked to). */
+  'nodes.sshStatus': method<SshConnectionStatus[]>()(empty),
+
+  'recipes.list': method<RecipeInfo[]>()(empty),
+  /** Rackpilot's public SSH key (what cloud-init installs), or null when only the agent is used. */
+  'ssh.publicKey': method<SshPublicKey | null>()(empty),
+
+  /** Long-lived: progress carries the terminal id, then output; resolves when the shell ends. */
+  'terminal.open': method<TerminalClosed, TerminalProgress>()(terminalOpenInput),
+  'terminal.input': method<null>()(terminalInputInput),
+  'terminal.resize': method<null>()(terminalResizeInput),
+  'terminal.ack': method<null>()(terminalAckInput),
+  'terminal.close': method<null>()(terminalCloseInput),
 
   'boot.status': method<BootStatus>()(empty),
   'boot.configure': method<BootStatus>()(bootConfigSchema.partial().strict()),
@@ -170,6 +199,8 @@ export interface Events {
   'events.appended': AuditEvent;
   'boot.status': BootStatus;
   'profiles.changed': { op: 'upsert'; profile: Profile } | { op: 'remove'; id: string };
+  'recipes.step': RecipeStepEvent;
+  'ssh.status': SshConnectionStatus;
 }
 export type EventChannel = keyof Events;
 export const EVENT_CHANNELS: readonly EventChannel[] = [
@@ -179,6 +210,8 @@ export const EVENT_CHANNELS: readonly EventChannel[] = [
   'events.appended',
   'boot.status',
   'profiles.changed',
+  'recipes.step',
+  'ssh.status',
 ];
 
 export type { ConnectivityResult };

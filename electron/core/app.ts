@@ -28,7 +28,12 @@ import { lockDataDir } from './store/lock';
 import { NodesRepo } from './store/nodes-repo';
 import { SettingsRepo } from './store/settings-repo';
 import { FactsRepo } from './store/facts-repo';
+import { commandHandlers } from './ssh/command-handlers';
+import { factsOnFirstContact } from './ssh/first-contact';
 import { sshHandlers } from './ssh/handlers';
+import type { SecretBox } from './ssh/secret-box';
+import { recipeHandlers } from './recipes/handlers';
+import { terminalHandlers } from './terminal/handlers';
 import { createSshService, type SshService } from './ssh/ssh-service';
 
 export interface AppOptions {
@@ -40,6 +45,8 @@ export interface AppOptions {
   assetsDir?: string;
   /** better-sqlite3 addon built for this runtime (Electron), when not the default Node build. */
   sqliteBinding?: string;
+  /** Seals Rackpilot's SSH private key at rest (Electron: safeStorage). Default: the 0600 file. */
+  secretBox?: SecretBox;
 }
 
 export interface App {
@@ -74,7 +81,17 @@ export function createApp(options: AppOptions): App {
   const nodes = new NodesService(db, nodesRepo, bus, audit);
   const bootInventory = new BootInventory(db, nodesRepo, bus, audit);
   // Rackpilot's own key pair (created on first start): cloud-init installs its public key.
-  const ssh = createSshService({ dataDir: options.dataDir, log });
+  const facts = new FactsRepo(db);
+  const firstContact = factsOnFirstContact({ nodes, jobs, facts, log, ssh: () => ssh });
+  const ssh: SshService = createSshService({
+    dataDir: options.dataDir,
+    log,
+    ...(options.secretBox ? { box: options.secretBox } : {}),
+    onStatus: (status) => {
+      bus.publish('ssh.status', status);
+      firstContact(status);
+    },
+  });
   const assets = new AssetCache({ dataDir: options.dataDir, jobs });
   const profiles = new ProfilesService(db, audit, (id) => assets.urlPath(id), (change) =>
     bus.publish('profiles.changed', 'removed' in change ? { op: 'remove', id: change.id } : { op: 'upsert', profile: change }),
@@ -111,7 +128,10 @@ export function createApp(options: AppOptions): App {
       return next;
     },
     ...nodeHandlers(nodes, jobs, settings),
-    ...sshHandlers({ nodes, jobs, ssh, facts: new FactsRepo(db), settings, dataDir: options.dataDir }),
+    ...sshHandlers({ nodes, jobs, ssh, facts, settings, dataDir: options.dataDir }),
+    ...commandHandlers({ nodes, jobs, ssh }),
+    ...recipeHandlers({ nodes, jobs, ssh, bus }),
+    ...terminalHandlers({ nodes, ssh }),
     ...jobHandlers(jobs, audit),
     ...bootHandlers(boot, bootInventory, nodes, (id) => profiles.list().some((p) => p.id === id)),
     ...catalogHandlers(profiles, assets),

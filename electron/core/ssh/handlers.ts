@@ -18,7 +18,9 @@ type SshMethods =
   | 'nodes.gatherFacts'
   | 'nodes.facts'
   | 'nodes.exportSshConfig'
-  | 'nodes.exportAnsibleInventory';
+  | 'nodes.exportAnsibleInventory'
+  | 'nodes.sshStatus'
+  | 'ssh.publicKey';
 
 export interface SshHandlerDeps {
   nodes: NodesService;
@@ -61,6 +63,8 @@ export function sshHandlers({ nodes, jobs, ssh, facts, settings, dataDir }: SshH
       );
     },
     'nodes.facts': ({ id }) => facts.get(nodes.get(id).id),
+    'nodes.sshStatus': () => ssh.pool.statuses(),
+    'ssh.publicKey': () => ssh.publicKey,
     'nodes.exportSshConfig': ({ ids }) => exportSshConfig(selected(ids), dataDir),
     'nodes.exportAnsibleInventory': ({ ids, format }) => exportAnsibleInventory(selected(ids), dataDir, format),
   };

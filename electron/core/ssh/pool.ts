@@ -66,6 +66,10 @@ export class SshPool {
     return this.connections.get(nodeId)?.conn.state ?? null;
   }
 
+  statuses(): SshConnectionStatus[] {
+    return [...this.connections.values()].map((e) => e.conn.state);
+  }
+
   /** Closes one node's connection (node deleted, or the user disconnects it). */
   async release(nodeId: string): Promise<void> {
     const entry = this.connections.get(nodeId);
