@@ -38,6 +38,8 @@ export const ErrorCode = {
   /** sudo on the node asks for a password and none was given (or it was wrong). */
   SshSudoPassword: 'E_SSH_SUDO_PASSWORD',
   SshTransfer: 'E_SSH_TRANSFER',
+  /** A recipe step failed; the job's result still lists every step. */
+  RecipeFailed: 'E_RECIPE_FAILED',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

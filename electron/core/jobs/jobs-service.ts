@@ -14,6 +14,8 @@ import type { JobsRepo } from '../store/jobs-repo';
 import { abortError } from '../abort';
 
 export interface JobContext {
+  /** The job's id, for events that point back at it. */
+  jobId: string;
   signal: AbortSignal;
   /** Appends a line to the job's log (persisted and pushed to clients). */
   log(line: string, stream?: LogStream): void;
@@ -21,6 +23,17 @@ export interface JobContext {
   phase(name: string): void;
   /** 0..1 over the whole job. */
   progress(fraction: number): void;
+}
+
+/** Thrown by a job that failed but has a result to show (e.g. a recipe's step list). */
+export class JobFailedWithResult extends RackpilotError {
+  constructor(
+    code: string,
+    message: string,
+    readonly result: unknown,
+  ) {
+    super(code, message);
+  }
 }
 
 export interface JobSpec {
@@ -119,6 +132,7 @@ export class JobsService {
       }
     };
     const ctx: JobContext = {
+      jobId: job.id,
       signal: controller.signal,
       log: (line, stream = 'info') => this.appendLog(job.id, stream, line),
       phase: (name) => {
@@ -143,7 +157,9 @@ export class JobsService {
           ? { code: ErrorCode.Cancelled, message: entry.cancelledByUser ? 'Cancelled by the user.' : 'Stopped because Rackpilot shut down.' }
           : toWireError(err, job.title, (cause, ref) => this.log.error(`job ${job.kind} failed`, { ref, error: cause instanceof Error ? cause.stack : String(cause) }));
         this.appendLog(job.id, 'error', error.message);
-        save({ state, error, finishedAt: new Date().toISOString() }, true);
+        // A job that failed part-way may still have a result worth keeping (which steps ran).
+        const result = err instanceof JobFailedWithResult ? err.result : job.result;
+        save({ state, error, result, finishedAt: new Date().toISOString() }, true);
         this.audit.record({ actor: 'system', kind: `job.${state}`, subjectId: job.nodeId, summary: `${capitalise(state)}: ${job.title} — ${error.message}`, data: { jobId: job.id, code: error.code } });
       } finally {
         if (pendingPush) clearTimeout(pendingPush);
