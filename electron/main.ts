@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { RackpilotError } from '../shared/errors';
 import { createApp, type App } from './core/app';
 import { createLogger } from './core/log';
+import { safeStorageBox } from './safe-storage-box';
 import { createAppProtocolHandler } from './ipc/app-protocol';
 import {
   APP_ENTRY_URL,
@@ -94,6 +95,7 @@ function start(): void {
     // dist/electron/main.cjs → <app>/assets (packaged: beside the asar, via extraResources).
     assetsDir: join(__dirname, '..', '..', 'assets'),
     ...(sqliteBinding ? { sqliteBinding } : {}),
+    secretBox: safeStorageBox(log),
   });
   lockDownSession();
   protocol.handle(APP_SCHEME, createAppProtocolHandler(RENDERER_DIR));

@@ -63,11 +63,39 @@ function writeKeyPair(file: string, box: SecretBox, opts: KeyStoreOptions): void
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   // Write under a temporary name with mode 0600 from the start, then rename: the key is never
   // readable by others, and a crash never leaves half a key behind.
+  writeSealed(file, box, pair.private);
+  writeFileSync(`${file}.pub`, pair.public.trim() + '\n', { mode: 0o644 });
+}
+
+/**
+ * A sealed key file names its box on the first line, so a data dir moved between the desktop
+ * app (OS keychain) and the headless server (plain file) gives a clear message, not garbage. A
+ * plain file is the OpenSSH key as it is, usable with `ssh -i`.
+ */
+const SEALED_HEADER = 'RACKPILOT-SEALED-KEY ';
+
+function writeSealed(file: string, box: SecretBox, privateKey: string): void {
+  const body = box.kind === plainSecretBox.kind ? Buffer.from(privateKey) : Buffer.from(`${SEALED_HEADER}${box.kind}\n${box.encrypt(Buffer.from(privateKey)).toString('base64')}\n`);
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, box.encrypt(Buffer.from(pair.private)), { mode: 0o600 });
+  writeFileSync(tmp, body, { mode: 0o600 });
   chmodSync(tmp, 0o600);
   renameSync(tmp, file);
-  writeFileSync(`${file}.pub`, pair.public.trim() + '\n', { mode: 0o644 });
+}
+
+function unseal(file: string, box: SecretBox): string {
+  const raw = readFileSync(file);
+  const text = raw.toString('utf8');
+  if (!text.startsWith(SEALED_HEADER)) {
+    // A plain key and a box that can do better (the desktop app's keychain): seal it now.
+    if (box.kind !== plainSecretBox.kind) writeSealed(file, box, text);
+    return text;
+  }
+  const [header = '', sealed = ''] = text.split('\n');
+  const kind = header.slice(SEALED_HEADER.length).trim();
+  if (kind !== box.kind) {
+    throw new Error(`the key is sealed with ${kind}, which this Rackpilot cannot open (it has ${box.kind}); start the Rackpilot that created it (the desktop app for safeStorage)`);
+  }
+  return box.decrypt(Buffer.from(sealed, 'base64')).toString('utf8');
 }
 
 /**
@@ -90,7 +118,7 @@ function generateParsableKeyPair(opts: KeyStoreOptions): { private: string; publ
 function readKeyPair(file: string, box: SecretBox, passphrase: string | undefined): RackpilotKey {
   let privateKey: string;
   try {
-    privateKey = box.decrypt(readFileSync(file)).toString('utf8');
+    privateKey = unseal(file, box);
   } catch (err) {
     throw new RackpilotError(
       ErrorCode.Internal,
