@@ -87,6 +87,8 @@ export function createApp(options: AppOptions): App {
     dataDir: options.dataDir,
     log,
     ...(options.secretBox ? { box: options.secretBox } : {}),
+    // The user's agent keys are offered after Rackpilot's own, as OpenSSH offers agent keys.
+    ...(settings.get().useSshAgent && process.env.SSH_AUTH_SOCK ? { agent: process.env.SSH_AUTH_SOCK } : {}),
     onStatus: (status) => {
       bus.publish('ssh.status', status);
       firstContact(status);

@@ -6,10 +6,13 @@ export const settingsSchema = z.object({
   connectTimeoutMs: z.number().int().min(500).max(120_000),
   /** SSH user proposed for new nodes. */
   defaultSshUser: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'SSH user must be a Linux user name'),
+  /** Also offer the keys of the user's ssh-agent ($SSH_AUTH_SOCK), after Rackpilot's own. Read at start. */
+  useSshAgent: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
 export const DEFAULT_SETTINGS: Settings = {
   connectTimeoutMs: 5000,
   defaultSshUser: 'rackpilot',
+  useSshAgent: true,
 };
