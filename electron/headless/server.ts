@@ -33,7 +33,7 @@ export interface HeadlessServer {
 }
 
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; " +
+  "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:; " +
   "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Frames above MAX_FRAME_BYTES get an E_TOO_LARGE answer; far larger ones drop the socket. */

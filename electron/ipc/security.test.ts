@@ -52,6 +52,8 @@ describe('CONTENT_SECURITY_POLICY', () => {
     expect(csp.get('default-src')).toEqual(["'none'"]);
     expect(csp.get('script-src')).toEqual(["'self'"]);
     expect(csp.get('style-src')).toEqual(["'self'"]);
+    // Attributes only (xterm's 24-bit colours); <style> elements stay blocked.
+    expect(csp.get('style-src-attr')).toEqual(["'unsafe-inline'"]);
     expect(csp.get('connect-src')).toEqual(["'self'"]);
     expect(csp.get('object-src')).toEqual(["'none'"]);
     expect(csp.get('base-uri')).toEqual(["'none'"]);

@@ -23,12 +23,14 @@ export const APP_SCHEME_DEFINITION: CustomScheme = {
 /**
  * The window's CSP. Only our own bundled code, no inline script, no eval, no remote anything.
  * connect-src is 'self' only: inside Electron the API goes over IPC, not the network. Inline
- * `style` attributes stay blocked; React's `style` prop is applied through CSSOM, which CSP allows.
+ * `<style>` elements stay blocked. Inline `style` attributes are allowed (style-src-attr) only
+ * because the terminal (xterm.js) colours 24-bit-colour cells with them; they cannot run code.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
+  "style-src-attr 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",

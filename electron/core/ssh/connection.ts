@@ -32,6 +32,13 @@ export interface ConnectionSettings {
   log: Logger;
 }
 
+/** A pseudo-terminal's size in characters and its terminal type ($TERM on the node). */
+export interface PtyWindow {
+  rows: number;
+  cols: number;
+  term: string;
+}
+
 /** Errors that retrying cannot fix without a person: do not reconnect automatically. */
 const FINAL_CODES = new Set<string>([ErrorCode.SshAuth, ErrorCode.SshHostKeyMismatch, ErrorCode.SshHostKeyUnknown]);
 
@@ -96,6 +103,15 @@ export class NodeConnection {
       spare.end();
       throw err;
     }
+  }
+
+  /**
+   * Opens an interactive login shell on a pseudo-terminal (the in-app terminal). It holds a
+   * session slot for as long as it is open, like any other channel.
+   */
+  async shell(window: PtyWindow, signal?: AbortSignal): Promise<ClientChannel> {
+    const pty = { rows: window.rows, cols: window.cols, width: 0, height: 0, term: window.term };
+    return this.openSession((client, cb) => client.shell(pty, cb), signal, false);
   }
 
   async sftp(signal?: AbortSignal): Promise<SFTPWrapper> {

@@ -3,9 +3,11 @@
  * by node. Services (recipes, facts, stacks) take this, never ssh2 directly.
  */
 import type { Readable } from 'node:stream';
+import type { ClientChannel } from 'ssh2';
 import type { HostKey } from '../../../shared/domain/node';
 import type { CommandResult, SshConnectionStatus, SshPublicKey, TransferProgress } from '../../../shared/domain/ssh';
 import type { Logger } from '../log';
+import type { PtyWindow } from './connection';
 import { loadOrCreateKey } from './keys';
 import { SshPool, type SshPoolOptions } from './pool';
 import { runCommand, runScript, type RunOptions } from './runner';
@@ -33,6 +35,8 @@ export interface SshService {
   download(target: SshTarget, remotePath: string, localPath: string, opts?: TransferOptionsIn): Promise<TransferProgress>;
   /** A stream to a Unix socket on the node over the pooled connection (Docker's API socket). */
   openUnixSocket(target: SshTarget, path: string, signal?: AbortSignal): Promise<Readable & NodeJS.WritableStream>;
+  /** An interactive shell on a pseudo-terminal over the pooled connection (the in-app terminal). */
+  shell(target: SshTarget, window: PtyWindow, signal?: AbortSignal): Promise<ClientChannel>;
   scanHostKey(address: string, port: number, timeoutMs?: number): Promise<HostKey>;
   status(nodeId: string): SshConnectionStatus | null;
   close(): Promise<void>;
@@ -50,6 +54,7 @@ export function createSshService(opts: SshServiceOptions): SshService {
     upload: (t, local, remote, o) => uploadFile(pool.connection(t), local, remote, o),
     download: (t, remote, local, o) => downloadFile(pool.connection(t), remote, local, o),
     openUnixSocket: (t, path, signal) => pool.connection(t).openUnixSocket(path, signal),
+    shell: (t, window, signal) => pool.connection(t).shell(window, signal),
     scanHostKey,
     status: (nodeId) => pool.status(nodeId),
     close: () => pool.close(),
