@@ -20,7 +20,9 @@ PACKAGES=(
   qemu-system-x86   # lab tier: virtual nodes that PXE boot (TCG)
   ipxe-qemu         # lab tier: the iPXE option ROMs QEMU's NICs boot with
   ovmf              # lab tier: UEFI firmware with its own PXE client
+  qemu-utils        # practice rack: qemu-img makes the virtual nodes' qcow2 disks
   nginx-light       # bench (http-assets): the HTTP peer Rackpilot's asset server is compared with
+  ansible-core      # bench (ssh-fanout): ansible -m raw, the peer nodes.runCommand is compared with
 )
 
 missing=()

@@ -26,6 +26,18 @@ import type { HostKey, Node } from './domain/node';
 import { nodeChangesSchema, nodeIdSchema, nodeInputSchema } from './domain/node-schema';
 import { profileCloneInput, profileCreateInput, profileUpdateInput, type Profile } from './domain/profile';
 import { settingsSchema, type Settings } from './domain/settings';
+import {
+  nodePowerInput,
+  vlabConsoleInput,
+  vlabCreateInput,
+  vlabDestroyInput,
+  vlabIdInput,
+  vlabStopInput,
+  type PowerStatus,
+  type VirtualNode,
+  type VlabConsoleTail,
+  type VlabStatus,
+} from './domain/vlab';
 
 /** A method declaration; O and P exist only at the type level. */
 export interface MethodSpec<I extends z.ZodType, O, P> {
@@ -178,6 +190,23 @@ export const methods = {
 
   'settings.get': method<Settings>()(empty),
   'settings.update': method<Settings>()(settingsSchema.partial().strict()),
+
+  /** Whether QEMU is here (and what to install if not), the network mode and why, the nodes. */
+  'vlab.status': method<VlabStatus>()(empty),
+  /** Creates stopped virtual nodes, each with an empty disk and an inventory node (by MAC). */
+  'vlab.create': method<VirtualNode[]>()(vlabCreateInput),
+  /** Resolves once QEMU runs and answers on QMP; the firmware then network-boots. */
+  'vlab.start': method<VirtualNode>()(vlabIdInput),
+  /** ACPI power button, then the plug after a grace period; `force` pulls the plug at once. */
+  'vlab.stop': method<VirtualNode>()(vlabStopInput),
+  'vlab.reset': method<VirtualNode>()(vlabIdInput),
+  /** Stops the VM and deletes its disk and console; needs `confirm: true`. */
+  'vlab.destroy': method<{ id: string; nodeRemoved: boolean }>()(vlabDestroyInput),
+  'vlab.console': method<VlabConsoleTail>()(vlabConsoleInput),
+
+  /** Power through the node's power driver (virtual nodes: `qemu`). */
+  'nodes.power': method<PowerStatus>()(nodePowerInput),
+  'nodes.powerStatus': method<PowerStatus>()(byId),
 } as const;
 
 export type Methods = typeof methods;
@@ -201,6 +230,7 @@ export interface Events {
   'profiles.changed': { op: 'upsert'; profile: Profile } | { op: 'remove'; id: string };
   'recipes.step': RecipeStepEvent;
   'ssh.status': SshConnectionStatus;
+  'vlab.changed': { op: 'upsert'; node: VirtualNode } | { op: 'remove'; id: string };
 }
 export type EventChannel = keyof Events;
 export const EVENT_CHANNELS: readonly EventChannel[] = [
@@ -212,6 +242,7 @@ export const EVENT_CHANNELS: readonly EventChannel[] = [
   'profiles.changed',
   'recipes.step',
   'ssh.status',
+  'vlab.changed',
 ];
 
 export type { ConnectivityResult };

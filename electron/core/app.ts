@@ -35,6 +35,9 @@ import type { SecretBox } from './ssh/secret-box';
 import { recipeHandlers } from './recipes/handlers';
 import { terminalHandlers } from './terminal/handlers';
 import { createSshService, type SshService } from './ssh/ssh-service';
+import { vlabHandlers } from './vlab/handlers';
+import type { VlabOptions, VlabService } from './vlab/vlab-service';
+import { bootEndpointOf, createVlab } from './vlab/wiring';
 
 export interface AppOptions {
   dataDir: string;
@@ -47,6 +50,8 @@ export interface AppOptions {
   sqliteBinding?: string;
   /** Seals Rackpilot's SSH private key at rest (Electron: safeStorage). Default: the 0600 file. */
   secretBox?: SecretBox;
+  /** Practice rack: QEMU paths, accelerator, stop grace (tests point QEMU elsewhere). */
+  vlab?: VlabOptions;
 }
 
 export interface App {
@@ -54,7 +59,7 @@ export interface App {
   dataDir: string;
   info: SystemInfo;
   /** The services, for tests and for faces that need more than the API (none today). */
-  services: { nodes: NodesService; jobs: JobsService; audit: AuditLog; bus: EventBus; bootInventory: BootInventory; boot: BootService; ssh: SshService; db: Db };
+  services: { nodes: NodesService; jobs: JobsService; audit: AuditLog; bus: EventBus; bootInventory: BootInventory; boot: BootService; ssh: SshService; vlab: VlabService; db: Db };
   close(): Promise<void>;
 }
 
@@ -109,6 +114,7 @@ export function createApp(options: AppOptions): App {
     adminPublicKeys: () => (ssh.publicKey ? [ssh.publicKey.authorizedKey] : []),
   });
   const boot = new BootService(settings, starters, bus, log);
+  const { vlab, power } = createVlab({ dataDir: options.dataDir, db, nodes, nodesRepo, settings, bus, audit, log, bootEndpoint: bootEndpointOf(boot), ...(options.vlab ? { options: options.vlab } : {}) });
   const interrupted = jobs.recoverInterrupted();
   if (interrupted.length) log.warn(`${interrupted.length} job(s) were running when Rackpilot last stopped; marked interrupted`);
 
@@ -137,6 +143,7 @@ export function createApp(options: AppOptions): App {
     ...jobHandlers(jobs, audit),
     ...bootHandlers(boot, bootInventory, nodes, (id) => profiles.list().some((p) => p.id === id)),
     ...catalogHandlers(profiles, assets),
+    ...vlabHandlers(vlab, power),
   };
 
   let closed = false;
@@ -144,10 +151,11 @@ export function createApp(options: AppOptions): App {
     dispatcher: new Dispatcher(handlers, bus, log),
     dataDir: options.dataDir,
     info,
-    services: { nodes, jobs, audit, bus, bootInventory, boot, ssh, db },
+    services: { nodes, jobs, audit, bus, bootInventory, boot, ssh, vlab, db },
     async close() {
       if (closed) return;
       closed = true;
+      await vlab.close();
       await boot.close();
       await ssh.close();
       await jobs.shutdown();
