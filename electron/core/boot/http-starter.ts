@@ -30,11 +30,17 @@ export function httpStarter(w: HttpWiring): ServiceStarter {
       assets: w.assets,
       adminPublicKeys: w.adminPublicKeys,
       localBoot: config.localBoot,
-      advertisedUrl: `http://${config.serverAddress}:${config.ports.http}`,
+      // On loopback or the wildcard the address means nothing to a node (a rootless virtual node
+      // reaches this host as 10.0.2.2): build URLs from the Host header each request arrived with.
+      ...(isLocalOnly(config.serverAddress) ? {} : { advertisedUrl: `http://${config.serverAddress}:${config.ports.http}` }),
       autoEnrolProfileId: config.autoEnrol ? DISCOVERY_PROFILE_ID : null,
       ipxeBinary: (name) => ipxeBinaryPath(w.assetsDir, config, name),
       log: w.log,
     });
     return { address: config.serverAddress, port: server.port, close: () => server.close() };
   };
+}
+
+function isLocalOnly(address: string): boolean {
+  return address === '0.0.0.0' || address === '::' || address.startsWith('127.') || address === '::1';
 }
