@@ -1,43 +1,60 @@
 /**
- * A node's details beside the table (route #/nodes/<id>): its fields, boot state, pinned SSH host
- * keys and live timeline. Not modal: the table stays usable; Escape or Close returns to the list.
+ * A node's details beside the table (route #/nodes/<id>), in tabs: Overview (fields, boot state,
+ * SSH connection, host keys, timeline), Facts, Recipes and Terminal. Not modal: the table stays
+ * usable; Escape or Close returns to the list. The heavier tabs load when first opened, and stay
+ * mounted once opened (a terminal keeps its session while you look at another tab).
  */
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Node } from '../../../shared/domain/node';
-import { formatTime } from '../activity/format';
-import { NodeTimeline } from './NodeTimeline';
-import { BootBadges, isArmed, isRebuild } from './boot-badges';
+import { TabList, TabPanel, type TabItem } from '../../components/Tabs';
+import { OverviewTab, type NodeActions } from './OverviewTab';
+import { TerminalTab } from './TerminalTab';
 
-interface Props {
+const FactsTab = lazy(() => import('./FactsTab').then((m) => ({ default: m.FactsTab })));
+const RecipesTab = lazy(() => import('./RecipesTab').then((m) => ({ default: m.RecipesTab })));
+
+export type DetailTab = 'overview' | 'facts' | 'recipes' | 'terminal';
+
+const TABS: readonly TabItem<DetailTab>[] = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'facts', label: 'Facts' },
+  { id: 'recipes', label: 'Recipes' },
+  { id: 'terminal', label: 'Terminal' },
+];
+
+interface Props extends NodeActions {
   /** Undefined while the inventory loads, null when there is no such node. */
   node: Node | null | undefined;
   onClose(): void;
-  onEdit(node: Node): void;
-  onInstall(node: Node): void;
-  onCancelInstall(node: Node): void;
 }
 
-const FIRMWARE: Record<Node['firmware'], string> = {
-  bios: 'BIOS (legacy PXE)',
-  uefi: 'UEFI',
-  'uefi-http': 'UEFI HTTP boot',
-  arm64: 'arm64 UEFI',
-  unknown: 'Not seen yet',
-};
+/** The tab shown for a node, and the tabs opened so far (kept mounted); reset for another node. */
+interface TabState {
+  nodeId: string | undefined;
+  tab: DetailTab;
+  opened: ReadonlySet<DetailTab>;
+}
 
-export function NodeDetail({ node, onClose, onEdit, onInstall, onCancelInstall }: Props) {
+const ID_BASE = 'node-detail';
+
+export function NodeDetail({ node, onClose, ...actions }: Props) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const nodeId = node?.id;
+  const [tabs, setTabs] = useState<TabState>({ nodeId, tab: 'overview', opened: new Set(['overview']) });
+  const current = tabs.nodeId === nodeId ? tabs : { nodeId, tab: 'overview' as const, opened: new Set<DetailTab>(['overview']) };
+  const select = (tab: DetailTab) => setTabs({ nodeId, tab, opened: new Set([...current.opened, tab]) });
 
   // Move focus into the panel when it opens (or shows another node), so keyboard users land here.
   useEffect(() => {
     headingRef.current?.focus();
   }, [nodeId]);
 
-  // Escape closes the panel, unless a dialog on top of it is taking the key.
+  // Escape closes the panel, unless a dialog on top of it, or the terminal (where Escape belongs to
+  // the shell: vi, less…), is taking the key.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('dialog[open]')) return;
+      if (e.target instanceof Element && e.target.closest('[data-own-escape]')) return;
       e.preventDefault();
       onClose();
     };
@@ -46,8 +63,14 @@ export function NodeDetail({ node, onClose, onEdit, onInstall, onCancelInstall }
   }, [onClose]);
 
   const title = node ? node.name : node === null ? 'Node not found' : 'Loading…';
+  const panel = (id: DetailTab, content: () => ReactNode, extra?: { className?: string }) =>
+    current.opened.has(id) && (
+      <TabPanel idBase={ID_BASE} id={id} selected={current.tab === id} className={extra?.className}>
+        <Suspense fallback={<p className="muted" role="status">Loading…</p>}>{content()}</Suspense>
+      </TabPanel>
+    );
   return (
-    <aside className="detail-panel" aria-labelledby="node-detail-title" data-testid="node-detail">
+    <aside className={`detail-panel detail-tabbed${current.tab === 'terminal' ? ' detail-wide' : ''}`} aria-labelledby="node-detail-title" data-testid="node-detail">
       <div className="detail-head">
         <h2 id="node-detail-title" ref={headingRef} tabIndex={-1}>
           {title}
@@ -59,73 +82,11 @@ export function NodeDetail({ node, onClose, onEdit, onInstall, onCancelInstall }
       {node === null && <p className="muted">This node is not in the inventory (it may have been removed).</p>}
       {node && (
         <>
-          {node.state === 'discovered' && (
-            <div className="notice notice-warn">
-              This machine asked to network boot but is not in your inventory yet. Edit it to give it a name and role
-              (adopt it), then install it.
-            </div>
-          )}
-          <div className="detail-actions">
-            {isArmed(node) ? (
-              <button type="button" className="btn btn-small" onClick={() => onCancelInstall(node)} aria-label={`Cancel install of ${node.name}`}>
-                Cancel install
-              </button>
-            ) : (
-              <button type="button" className="btn btn-small btn-danger-quiet" onClick={() => onInstall(node)}>
-                {isRebuild(node) ? 'Rebuild…' : 'Install…'}
-              </button>
-            )}
-            <button type="button" className="btn btn-small" onClick={() => onEdit(node)}>
-              {node.state === 'discovered' ? 'Adopt (edit)…' : 'Edit…'}
-            </button>
-          </div>
-          <dl className="detail-fields">
-            <dt>State</dt>
-            <dd>
-              <BootBadges node={node} />
-            </dd>
-            <dt>Network boot</dt>
-            <dd data-testid="netboot">{isArmed(node) ? `Install armed with profile ${node.profileId ?? '?'}` : 'Off: boots from its disk'}</dd>
-            <dt>Profile</dt>
-            <dd className="mono">{node.profileId ?? <span className="muted">none chosen</span>}</dd>
-            <dt>Firmware</dt>
-            <dd>{FIRMWARE[node.firmware]}</dd>
-            <dt>MAC</dt>
-            <dd className="mono">{node.mac}</dd>
-            <dt>Address</dt>
-            <dd className="mono">{node.address || <span className="muted">not known yet</span>}</dd>
-            <dt>SSH</dt>
-            <dd className="mono">
-              {node.sshUser}@{node.address || '…'}:{node.sshPort}
-            </dd>
-            <dt>Role</dt>
-            <dd>{node.role}</dd>
-            <dt>Tags</dt>
-            <dd>{node.tags.length ? node.tags.join(', ') : <span className="muted">none</span>}</dd>
-            {node.notes && (
-              <>
-                <dt>Notes</dt>
-                <dd className="pre-wrap">{node.notes}</dd>
-              </>
-            )}
-            <dt>Added</dt>
-            <dd>{formatTime(node.createdAt)}</dd>
-          </dl>
-          <section aria-labelledby="host-keys-title">
-            <h3 id="host-keys-title">Pinned SSH host keys</h3>
-            {node.hostKeys.length === 0 ? (
-              <p className="muted">None yet: the installer's phone-home pins them, before Rackpilot ever connects.</p>
-            ) : (
-              <ul className="host-keys" aria-label="Pinned SSH host keys">
-                {node.hostKeys.map((k) => (
-                  <li key={`${k.type}-${k.fingerprint}`}>
-                    <span className="mono host-key-type">{k.type}</span> <span className="mono host-key-fp">{k.fingerprint}</span>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
-          <NodeTimeline nodeId={node.id} nodeName={node.name} />
+          <TabList label={`Sections of ${node.name}`} idBase={ID_BASE} tabs={TABS} selected={current.tab} onSelect={select} />
+          {panel('overview', () => <OverviewTab node={node} {...actions} />)}
+          {panel('facts', () => <FactsTab node={node} onShowOverview={() => select('overview')} />)}
+          {panel('recipes', () => <RecipesTab node={node} />)}
+          {panel('terminal', () => <TerminalTab node={node} onShowOverview={() => select('overview')} />, { className: 'tabpanel-terminal' })}
         </>
       )}
     </aside>

@@ -1,6 +1,7 @@
 /**
  * The inventory: search, filter and sort the nodes; add, edit, remove and check them; arm or
- * cancel an install; and a node's details and timeline beside the table (#/nodes/<id>).
+ * cancel an install; select several to run a recipe or a command on them (with per-node results)
+ * or export them for ssh and Ansible; and a node's details beside the table (#/nodes/<id>).
  */
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { NODE_ROLES, NODE_STATES, type Node, type NodeRole, type NodeState } from '../../../shared/domain/node';
@@ -8,22 +9,34 @@ import { errorMessage, rpc } from '../../rpc/api';
 import { latestJobByNode, onJobChanged, useJobs } from '../../stores/jobs';
 import { navigate, useRouteItem } from '../../router';
 import { onNodesChanged, useNodes } from '../../stores/nodes';
+import { BulkActionBar } from './BulkActionBar';
+import type { BulkRun, BulkTarget } from './bulk-run';
+import type { ExportKind } from './ExportDialog';
 import { allTags, EMPTY_FILTER, filterNodes, isFiltering, sortNodes, type NodeFilter, type SortKey, type SortSpec } from './filter';
 import { NodeDetail } from './NodeDetail';
 import { NodesTable } from './NodesTable';
 import { RemoveNodeDialog } from './RemoveNodeDialog';
+import { useNodeSelection } from './use-selection';
+import './nodes.css';
 
 // The form carries the input rules (zod); it loads after the first render, off the start-up path.
 const loadForm = () => import('./NodeFormDialog');
 const NodeFormDialog = lazy(() => loadForm().then((m) => ({ default: m.NodeFormDialog })));
 // The Install dialog reads the contract (zod) to see whether profiles can be listed.
 const InstallDialog = lazy(() => import('./InstallDialog').then((m) => ({ default: m.InstallDialog })));
+// Bulk actions load when first used: the command dialog carries the contract's zod schema.
+const BulkCommandDialog = lazy(() => import('./BulkCommandDialog').then((m) => ({ default: m.BulkCommandDialog })));
+const BulkRecipeDialog = lazy(() => import('./BulkRecipeDialog').then((m) => ({ default: m.BulkRecipeDialog })));
+const ExportDialog = lazy(() => import('./ExportDialog').then((m) => ({ default: m.ExportDialog })));
+const BulkRunPanel = lazy(() => import('./BulkRunPanel').then((m) => ({ default: m.BulkRunPanel })));
 
 type Open =
   | { kind: 'add' }
   | { kind: 'edit'; node: Node }
   | { kind: 'remove'; node: Node }
   | { kind: 'install'; node: Node }
+  | { kind: 'bulk-command' | 'bulk-recipe'; nodes: BulkTarget[] }
+  | { kind: 'export'; what: ExportKind; nodes: BulkTarget[] }
   | null;
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -37,8 +50,12 @@ export function NodesPage() {
   const [sort, setSort] = useState<SortSpec>({ key: 'name', dir: 'asc' });
   const [open, setOpen] = useState<Open>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [run, setRun] = useState<BulkRun | null>(null);
 
   const rows = useMemo(() => sortNodes(filterNodes(nodes, filter), sort), [nodes, filter, sort]);
+  const selection = useNodeSelection(nodes, rows);
+  // What a bulk action works on: the selection as it is when the action is chosen.
+  const targets = (): BulkTarget[] => selection.selected.map((n) => ({ id: n.id, name: n.name }));
   const tags = useMemo(() => allTags(nodes), [nodes]);
   const latestJobs = useMemo(() => latestJobByNode(jobs), [jobs]);
 
@@ -150,6 +167,24 @@ export function NodesPage() {
         </div>
       )}
 
+      {selection.selected.length > 0 && (
+        <BulkActionBar
+          count={selection.selected.length}
+          hidden={selection.hidden}
+          onRunRecipe={() => setOpen({ kind: 'bulk-recipe', nodes: targets() })}
+          onRunCommand={() => setOpen({ kind: 'bulk-command', nodes: targets() })}
+          onExportSshConfig={() => setOpen({ kind: 'export', what: 'ssh-config', nodes: targets() })}
+          onExportAnsible={() => setOpen({ kind: 'export', what: 'ansible', nodes: targets() })}
+          onClear={selection.clear}
+        />
+      )}
+
+      {run && (
+        <Suspense fallback={null}>
+          <BulkRunPanel run={run} onDismiss={() => setRun(null)} />
+        </Suspense>
+      )}
+
       {status === 'error' ? (
         <div className="notice notice-error" role="alert">
           Could not load the nodes: {loadError}
@@ -180,6 +215,10 @@ export function NodesPage() {
           sort={sort}
           onSort={onSort}
           latestJobs={latestJobs}
+          selected={selection.ids}
+          visible={selection.visible}
+          onToggle={selection.toggle}
+          onToggleAllVisible={selection.toggleVisible}
           onEdit={onEdit}
           onRemove={onRemove}
           onCheck={onCheck}
@@ -192,6 +231,9 @@ export function NodesPage() {
         {open?.kind === 'add' && <NodeFormDialog onClose={() => setOpen(null)} />}
         {open?.kind === 'edit' && <NodeFormDialog key={open.node.id} node={open.node} onClose={() => setOpen(null)} />}
         {open?.kind === 'install' && <InstallDialog key={open.node.id} node={open.node} onClose={() => setOpen(null)} />}
+        {open?.kind === 'bulk-command' && <BulkCommandDialog nodes={open.nodes} onStarted={setRun} onClose={() => setOpen(null)} />}
+        {open?.kind === 'bulk-recipe' && <BulkRecipeDialog nodes={open.nodes} onStarted={setRun} onClose={() => setOpen(null)} />}
+        {open?.kind === 'export' && <ExportDialog kind={open.what} nodes={open.nodes} onClose={() => setOpen(null)} />}
       </Suspense>
       {detailId !== null && (
         <NodeDetail node={detailNode} onClose={closeDetail} onEdit={onEdit} onInstall={onInstall} onCancelInstall={onCancelInstall} />

@@ -2,6 +2,8 @@
  * The node table, virtualised: only the rows in view (plus a few) are in the DOM, so 2,000
  * nodes scroll and filter smoothly. Rows have a fixed height. ARIA table semantics with
  * aria-rowcount/aria-rowindex tell assistive tech the full size; arrow keys move between rows.
+ * Each row has a selection checkbox (in the name cell, which keeps the node's name as its
+ * accessible name); Space on a row toggles it, shift-click or Shift+Space selects a range.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
@@ -10,6 +12,8 @@ import type { Node } from '../../../shared/domain/node';
 import { routeHref } from '../../router';
 import { BootBadges, isArmed, isRebuild } from './boot-badges';
 import type { SortKey, SortSpec } from './filter';
+import type { VisibleState } from './selection';
+import { SelectAll } from './SelectAll';
 
 export const ROW_HEIGHT = 44;
 const HEADER_HEIGHT = 40;
@@ -32,7 +36,16 @@ export interface RowActions {
   onCancelInstall(node: Node): void;
 }
 
-interface Props extends RowActions {
+export interface SelectionProps {
+  selected: ReadonlySet<string>;
+  /** How much of what is shown is selected, for the header checkbox. */
+  visible: VisibleState;
+  /** A row's checkbox (or Space on the row); `range` for shift-click / Shift+Space. */
+  onToggle(node: Node, range: boolean): void;
+  onToggleAllVisible(): void;
+}
+
+interface Props extends RowActions, SelectionProps {
   rows: Node[];
   sort: SortSpec;
   onSort(key: SortKey): void;
@@ -41,7 +54,7 @@ interface Props extends RowActions {
 
 let markedRendered = false;
 
-export function NodesTable({ rows, sort, onSort, latestJobs, ...actions }: Props) {
+export function NodesTable({ rows, sort, onSort, latestJobs, selected, visible, onToggle, onToggleAllVisible, ...actions }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [focusIndex, setFocusIndex] = useState(0);
   const focusPending = useRef(false);
@@ -98,6 +111,9 @@ export function NodesTable({ rows, sort, onSort, latestJobs, ...actions }: Props
     } else if (e.key === 'Enter') {
       e.preventDefault();
       actions.onEdit(node);
+    } else if (e.key === ' ') {
+      e.preventDefault();
+      onToggle(node, e.shiftKey);
     }
   };
 
@@ -112,9 +128,11 @@ export function NodesTable({ rows, sort, onSort, latestJobs, ...actions }: Props
                 <div
                   key={c.key}
                   role="columnheader"
-                  className="th"
+                  className={c.key === 'name' ? 'th th-name' : 'th'}
                   aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+                  aria-label={c.key === 'name' ? c.label : undefined}
                 >
+                  {c.key === 'name' && <SelectAll state={visible} count={rows.length} onToggle={onToggleAllVisible} />}
                   <button type="button" className="sort-btn" onClick={() => onSort(c.key)}>
                     {c.label}
                     <span className="sort-arrow" aria-hidden="true">
@@ -140,6 +158,8 @@ export function NodesTable({ rows, sort, onSort, latestJobs, ...actions }: Props
                 index={item.index}
                 top={item.start - HEADER_HEIGHT}
                 tabbable={item.index === activeIndex}
+                selected={selected.has(node.id)}
+                onToggle={onToggle}
                 job={latestJobs.get(node.id)}
                 onFocusRow={setFocusIndex}
                 onKeyDown={onRowKeyDown}
@@ -158,12 +178,14 @@ interface RowProps extends RowActions {
   index: number;
   top: number;
   tabbable: boolean;
+  selected: boolean;
+  onToggle(node: Node, range: boolean): void;
   job: Job | undefined;
   onFocusRow(index: number): void;
   onKeyDown(e: KeyboardEvent<HTMLDivElement>, index: number, node: Node): void;
 }
 
-function NodeRow({ node, index, top, tabbable, job, onFocusRow, onKeyDown, onEdit, onRemove, onCheck, onInstall, onCancelInstall }: RowProps) {
+function NodeRow({ node, index, top, tabbable, selected, onToggle, job, onFocusRow, onKeyDown, onEdit, onRemove, onCheck, onInstall, onCancelInstall }: RowProps) {
   const checking = job?.state === 'queued' || job?.state === 'running';
   return (
     <div
@@ -171,13 +193,21 @@ function NodeRow({ node, index, top, tabbable, job, onFocusRow, onKeyDown, onEdi
       aria-rowindex={index + 2}
       data-index={index}
       data-testid="node-row"
-      className={`tr nodes-cols${node.state === 'discovered' ? ' row-discovered' : ''}`}
+      className={`tr nodes-cols${node.state === 'discovered' ? ' row-discovered' : ''}${selected ? ' row-selected' : ''}`}
       tabIndex={tabbable ? 0 : -1}
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       onFocus={(e) => e.target === e.currentTarget && onFocusRow(index)}
       onKeyDown={(e) => onKeyDown(e, index, node)}
     >
-      <div role="cell" className="td td-name" title={node.name}>
+      {/* The cell is named after the node alone, so "the row whose cell is r720-01" still finds it. */}
+      <div role="cell" className="td td-name" title={node.name} aria-label={node.name}>
+        <input
+          type="checkbox"
+          className="row-select"
+          aria-label={`Select ${node.name}`}
+          checked={selected}
+          onChange={(e) => onToggle(node, (e.nativeEvent as MouseEvent).shiftKey === true)}
+        />
         <a href={routeHref('nodes', node.id)} className="node-link">
           {node.name}
         </a>
