@@ -1,8 +1,8 @@
-/** `nodes.runCommand` (being built): one command on many nodes, one result per node. */
-import { ErrorCode, RackpilotError } from '../../../shared/errors';
+/** `nodes.runCommand`: one ad-hoc command on many nodes as one job, one result per node. */
 import type { JobsService } from '../jobs/jobs-service';
 import type { NodesService } from '../nodes/nodes-service';
 import type { Handlers } from '../rpc/handlers';
+import { BULK_COMMAND_PHASES, bulkCommandTitle, runBulkCommand } from './bulk-command';
 import type { SshService } from './ssh-service';
 
 export interface CommandHandlerDeps {
@@ -11,10 +11,15 @@ export interface CommandHandlerDeps {
   ssh: SshService;
 }
 
-export function commandHandlers(_deps: CommandHandlerDeps): Pick<Handlers, 'nodes.runCommand'> {
+export function commandHandlers({ nodes, jobs, ssh }: CommandHandlerDeps): Pick<Handlers, 'nodes.runCommand'> {
   return {
-    'nodes.runCommand': () => {
-      throw new RackpilotError(ErrorCode.Internal, 'Bulk commands are not built yet.');
+    'nodes.runCommand': ({ ids, command, sudo, timeoutMs }) => {
+      // An unknown id fails the call before anything runs; a repeated one runs once.
+      const selected = [...new Set(ids)].map((id) => nodes.get(id));
+      const only = selected.length === 1 ? selected[0]! : null;
+      return jobs.start({ kind: 'nodes.command', title: bulkCommandTitle(command, selected), nodeId: only?.id ?? null, phases: BULK_COMMAND_PHASES }, (ctx) =>
+        runBulkCommand(ssh, selected, { command, sudo, timeoutMs }, ctx),
+      );
     },
   };
 }
