@@ -11,6 +11,8 @@
  *      CHROMIUM_PATH (default /usr/bin/chromium), BENCH_TFTP_RUNS (tftp, default 5).
  *      BENCH_HTTP_RUNS / BENCH_HTTP_CLIENTS / BENCH_HTTP_MIB (http-assets, defaults 3 / 8 / 1024).
  *      BENCH_STORM_NODES / BENCH_STORM_TIMEOUT_S (boot-storm, defaults 200 / 120; needs root).
+ *      BENCH_SSH_RUNS / BENCH_SSH_HOSTS / BENCH_SSH_BIG_HOSTS / BENCH_SSH_BIG_RUNS (ssh-fanout,
+ *      defaults 5 / 20 / 100 / 3; needs root and ansible-core).
  */
 import { existsSync } from 'node:fs';
 import { BenchSkip, SERVER_JS, writeResult } from './lib.mjs';
@@ -21,6 +23,7 @@ const BENCHMARKS = {
   tftp: () => import('./tftp.mjs'),
   'http-assets': () => import('./http-assets.mjs'),
   'boot-storm': () => import('./boot-storm.mjs'),
+  'ssh-fanout': () => import('./ssh-fanout.mjs'),
 };
 
 async function main() {
