@@ -8,6 +8,7 @@ import type { RecipeParams, RecipeRunResult, RecipeSummary, StepResult } from '.
 import type { CommandResult } from '../../../shared/domain/ssh';
 import { RackpilotError } from '../../../shared/errors';
 import { abortError } from '../abort';
+import { jobLogSink } from '../ssh/job-log';
 import type { SshService } from '../ssh/ssh-service';
 import type { SshTarget } from '../ssh/target';
 import { OS_INFO_SCRIPT, parseOsInfo, type OsInfo } from './os-info';
@@ -109,7 +110,7 @@ async function readOs(o: RecipeRunOptions, sudo: boolean): Promise<OsInfo> {
 }
 
 function script(o: RecipeRunOptions, sudo: boolean, body: string): Promise<CommandResult> {
-  const log = (stream: LogStream) => (chunk: Buffer) => o.log(chunk.toString('utf8'), stream);
+  const sink = jobLogSink({ log: o.log });
   // The script arrives on sh's stdin; the subshell's </dev/null keeps apt, systemctl and the like
   // from reading the rest of the script as their input.
   const wrapped = `export LC_ALL=C DEBIAN_FRONTEND=noninteractive PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"\n(\n${body}\n) </dev/null\n`;
@@ -117,9 +118,9 @@ function script(o: RecipeRunOptions, sudo: boolean, body: string): Promise<Comma
     signal: o.signal,
     timeoutMs: o.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT,
     sudo,
-    onStdout: log('stdout'),
-    onStderr: log('stderr'),
-  });
+    onStdout: sink.onStdout,
+    onStderr: sink.onStderr,
+  }).finally(() => sink.flush());
 }
 
 function report(o: RecipeRunOptions, results: StepResult[], index: number, change: Omit<StepResult, 'id' | 'title'>): void {

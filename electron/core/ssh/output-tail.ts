@@ -2,6 +2,8 @@
  * Keeps the last `limit` bytes of a stream. Command output can be gigabytes (a package install,
  * a log dump); the full stream goes to the caller's callback, the result keeps only its tail.
  */
+import { StringDecoder } from 'node:string_decoder';
+
 export class OutputTail {
   private chunks: Buffer[] = [];
   private size = 0;
@@ -35,17 +37,20 @@ export class OutputTail {
 /** Splits a byte stream into lines for job logs; a partial last line waits for its end. */
 export class LineSplitter {
   private pending = '';
+  // A multi-byte character split across two chunks must not come out as two replacement chars.
+  private readonly decoder = new StringDecoder('utf8');
 
   constructor(private readonly onLine: (line: string) => void) {}
 
   push(chunk: Buffer | string): void {
-    const text = this.pending + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+    const text = this.pending + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
     const lines = text.split(/\r?\n/);
     this.pending = lines.pop() ?? '';
     for (const line of lines) this.onLine(line);
   }
 
   flush(): void {
+    this.pending += this.decoder.end();
     if (this.pending !== '') this.onLine(this.pending);
     this.pending = '';
   }

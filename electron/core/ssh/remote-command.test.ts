@@ -53,6 +53,15 @@ describe('output', () => {
     s.flush();
     expect(lines).toEqual(['a', 'bc', 'd']);
   });
+
+  it('keeps a multi-byte character whole when a chunk boundary splits it', () => {
+    const lines: string[] = [];
+    const s = new LineSplitter((l) => lines.push(l));
+    const bytes = Buffer.from('ñ€😀\n');
+    for (let i = 0; i < bytes.length; i++) s.push(bytes.subarray(i, i + 1));
+    s.flush();
+    expect(lines).toEqual(['ñ€😀']);
+  });
 });
 
 describe('limiter', () => {
