@@ -17,6 +17,7 @@ let a: TestSshd;
 let b: TestSshd;
 let nopw: TestUser;
 let nosudo: TestUser;
+let pwsudo: TestUser;
 let mac = 0;
 
 async function addNode(name: string, fields: { address?: string; port?: number; user?: string; pin?: TestSshd | null } = {}): Promise<Node> {
@@ -57,8 +58,9 @@ beforeAll(async () => {
   t = createTempApp();
   nopw = createTestUser('nopasswd');
   nosudo = createTestUser('none');
+  pwsudo = createTestUser('password');
   const line = t.app.services.ssh.publicKey!.authorizedKey;
-  const keys = { root: [line], [nopw.name]: [line], [nosudo.name]: [line] };
+  const keys = { root: [line], [nopw.name]: [line], [nosudo.name]: [line], [pwsudo.name]: [line] };
   [a, b] = await Promise.all([startSshd({ authorizedKeys: keys }), startSshd({ authorizedKeys: keys })]);
 });
 
@@ -67,6 +69,7 @@ afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
   nopw?.remove();
   nosudo?.remove();
+  pwsudo?.remove();
 });
 
 describe('nodes.runCommand (real OpenSSH sshd)', () => {
@@ -130,6 +133,18 @@ describe('nodes.runCommand (real OpenSSH sshd)', () => {
     expect(again.title).toBe('Run "whoami" on sudo-ok');
     expect(again.nodeId).toBe(admin.id);
     expect(byName(again)['sudo-ok']).toMatchObject({ state: 'ok', stdout: `${nopw.name}\n` });
+  });
+
+  it('runs with a sudo password the user typed, which never reaches the log, the result or events', async () => {
+    const node = await addNode('sudo-pw', { user: pwsudo.name });
+    const without = await settled(await t.client.call('nodes.runCommand', { ids: [node.id], command: 'id -u', sudo: true }));
+    expect(byName(without)['sudo-pw']).toMatchObject({ state: 'failed', error: { code: 'E_SSH_SUDO_PASSWORD' } });
+    const job = await settled(await t.client.call('nodes.runCommand', { ids: [node.id], command: 'id -u', sudo: true, sudoPassword: pwsudo.password }));
+    expect(byName(job)['sudo-pw']).toMatchObject({ state: 'ok', stdout: '0\n' });
+    const logs = await t.client.call('jobs.logs', { id: job.id });
+    const events = await t.client.call('events.list', {});
+    const everything = JSON.stringify([job, logs, events]);
+    expect(everything).not.toContain(pwsudo.password);
   });
 
   it('stops a node at its timeout (killing its processes) while the others finish', async () => {

@@ -40,6 +40,8 @@ const COMMAND_SIGNALLED = 'E_COMMAND_SIGNALLED';
 export interface BulkCommandSpec {
   command: string;
   sudo: boolean;
+  /** sudo's password when the nodes ask for one (never logged). */
+  sudoPassword?: string;
   /** Per node, for the command itself (connecting has the pool's own handshake timeout). */
   timeoutMs: number;
   /** Default DEFAULT_FAN_OUT. */
@@ -128,7 +130,7 @@ async function runOnNode(ssh: SshService, node: Node, spec: BulkCommandSpec, ctx
   const log = prefixedLog(ctx, node.name);
   try {
     const r = await ssh.run(target, spec.command, {
-      sudo: spec.sudo,
+      sudo: spec.sudo && spec.sudoPassword ? { password: spec.sudoPassword } : spec.sudo,
       timeoutMs: spec.timeoutMs,
       signal: ctx.signal,
       keepBytes: keep,

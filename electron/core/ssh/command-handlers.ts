@@ -13,12 +13,12 @@ export interface CommandHandlerDeps {
 
 export function commandHandlers({ nodes, jobs, ssh }: CommandHandlerDeps): Pick<Handlers, 'nodes.runCommand'> {
   return {
-    'nodes.runCommand': ({ ids, command, sudo, timeoutMs }) => {
+    'nodes.runCommand': ({ ids, command, sudo, sudoPassword, timeoutMs }) => {
       // An unknown id fails the call before anything runs; a repeated one runs once.
       const selected = [...new Set(ids)].map((id) => nodes.get(id));
       const only = selected.length === 1 ? selected[0]! : null;
       return jobs.start({ kind: 'nodes.command', title: bulkCommandTitle(command, selected), nodeId: only?.id ?? null, phases: BULK_COMMAND_PHASES }, (ctx) =>
-        runBulkCommand(ssh, selected, { command, sudo, timeoutMs }, ctx),
+        runBulkCommand(ssh, selected, { command, sudo, timeoutMs, ...(sudoPassword ? { sudoPassword } : {}) }, ctx),
       );
     },
   };

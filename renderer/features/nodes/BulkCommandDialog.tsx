@@ -28,6 +28,8 @@ interface Props {
 export function BulkCommandDialog({ nodes, onStarted, onClose }: Props) {
   const [command, setCommand] = useState('');
   const [sudo, setSudo] = useState(false);
+  // Kept in this dialog's state only, sent with the one request, never stored.
+  const [sudoPassword, setSudoPassword] = useState('');
   const [timeout, setTimeoutText] = useState('10');
   const [errors, setErrors] = useState<Errors>({});
   const [general, setGeneral] = useState<string | null>(null);
@@ -35,11 +37,11 @@ export function BulkCommandDialog({ nodes, onStarted, onClose }: Props) {
   const commandRef = useRef<HTMLTextAreaElement>(null);
   const id = useId();
 
-  const check = (): { input: { ids: string[]; command: string; sudo: boolean; timeoutMs: number } | null; errors: Errors } => {
+  const check = (): { input: { ids: string[]; command: string; sudo: boolean; sudoPassword?: string; timeoutMs: number } | null; errors: Errors } => {
     const found: Errors = {};
     const t = parseTimeoutMinutes(timeout);
     if ('error' in t) found.timeout = t.error;
-    const input = { ids: nodes.map((n) => n.id), command, sudo, timeoutMs: 'ms' in t ? t.ms : 600_000 };
+    const input = { ids: nodes.map((n) => n.id), command, sudo, ...(sudo && sudoPassword ? { sudoPassword } : {}), timeoutMs: 'ms' in t ? t.ms : 600_000 };
     const parsed = runCommandInput.safeParse(input);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -107,8 +109,13 @@ export function BulkCommandDialog({ nodes, onStarted, onClose }: Props) {
           </Field>
           <label className="check" htmlFor={`${id}-sudo`}>
             <input id={`${id}-sudo`} type="checkbox" checked={sudo} onChange={(e) => setSudo(e.target.checked)} />
-            <span>Run with sudo (needs passwordless sudo on the nodes)</span>
+            <span>Run with sudo</span>
           </label>
+          {sudo && (
+            <Field id={`${id}-sudo-password`} label="sudo password" hint="Leave empty when the nodes have passwordless sudo. Used for this run only; never stored or logged.">
+              {(a) => <input {...a} type="password" autoComplete="off" value={sudoPassword} onChange={(e) => setSudoPassword(e.target.value)} />}
+            </Field>
+          )}
           <Field id={`${id}-timeout`} label="Timeout per node (minutes)" error={errors.timeout}>
             {(a) => (
               <input
