@@ -23,6 +23,9 @@ PACKAGES=(
   qemu-utils        # practice rack: qemu-img makes the virtual nodes' qcow2 disks
   nginx-light       # bench (http-assets): the HTTP peer Rackpilot's asset server is compared with
   ansible-core      # bench (ssh-fanout): ansible -m raw, the peer nodes.runCommand is compared with
+  debootstrap       # lab image (scripts/build-lab-image.sh): the Debian base of the live node
+  debian-archive-keyring # lab image: debootstrap checks the archive's Release signature with it
+  squashfs-tools    # lab image: mksquashfs packs the live root (zstd)
 )
 
 missing=()
@@ -31,9 +34,13 @@ for p in "${PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup-system: all packages present"
-  exit 0
+else
+  echo "setup-system: installing ${missing[*]}"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "setup-system: done"
 fi
-echo "setup-system: installing ${missing[*]}"
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "setup-system: done"
+
+# The lab OS image that lab tests boot as live nodes (electron/core/testing/lab-vm.ts). Cached
+# per machine by its recipe's hash: returns at once when unchanged, else builds (~2-3 min).
+bash "$(dirname "$0")/build-lab-image.sh"
