@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -38,6 +39,18 @@ describe('npm run serve (the real server process)', () => {
     const remote = runServer(['--host', '0.0.0.0', '--port', '0', '--data-dir', tempDir()]);
     expect(await remote.exited).toBe(2);
     expect(remote.output()).toMatch(/not a loopback address.*--allow-remote/);
+  });
+
+  it('encrypts its SSH key with RACKPILOT_KEY_PASSPHRASE, which OpenSSH then needs to read it', async () => {
+    const dir = tempDir();
+    proc = await startServerProcess(dir, [], { env: { RACKPILOT_KEY_PASSPHRASE: 'correct horse battery' } });
+    const key = await (await proc.connect()).call('ssh.publicKey', {});
+    const file = join(dir, 'ssh', 'rackpilot_ed25519');
+    expect(spawnSync('ssh-keygen', ['-y', '-P', 'wrong', '-f', file]).status).not.toBe(0);
+    const pub = spawnSync('ssh-keygen', ['-y', '-P', 'correct horse battery', '-f', file]);
+    expect(pub.status).toBe(0);
+    expect(pub.stdout.toString()).toContain(key!.key);
+    expect(proc.output()).not.toContain('correct horse battery');
   });
 
   it('shows a job that was running when the process died as interrupted after restart', async () => {

@@ -53,7 +53,11 @@ async function main(): Promise<number> {
 
   let app;
   try {
-    app = createApp({ dataDir, shell: 'headless', version, log, assetsDir: resolve(__dirname, '..', '..', 'assets') });
+    // An optional passphrase for Rackpilot's SSH key (headless has no OS keychain). From the
+    // environment, not an argument (arguments show in `ps`), and removed from it once read.
+    const keyPassphrase = process.env.RACKPILOT_KEY_PASSPHRASE || undefined;
+    delete process.env.RACKPILOT_KEY_PASSPHRASE;
+    app = createApp({ dataDir, shell: 'headless', version, log, assetsDir: resolve(__dirname, '..', '..', 'assets'), ...(keyPassphrase ? { keyPassphrase } : {}) });
   } catch (err) {
     if (err instanceof RackpilotError) {
       console.error(`Rackpilot cannot start (${err.code}): ${err.message}`);

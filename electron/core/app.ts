@@ -50,6 +50,8 @@ export interface AppOptions {
   sqliteBinding?: string;
   /** Seals Rackpilot's SSH private key at rest (Electron: safeStorage). Default: the 0600 file. */
   secretBox?: SecretBox;
+  /** Encrypts Rackpilot's SSH key file itself (headless: RACKPILOT_KEY_PASSPHRASE). */
+  keyPassphrase?: string;
   /** Practice rack: QEMU paths, accelerator, stop grace (tests point QEMU elsewhere). */
   vlab?: VlabOptions;
 }
@@ -92,6 +94,7 @@ export function createApp(options: AppOptions): App {
     dataDir: options.dataDir,
     log,
     ...(options.secretBox ? { box: options.secretBox } : {}),
+    ...(options.keyPassphrase ? { passphrase: options.keyPassphrase } : {}),
     // The user's agent keys are offered after Rackpilot's own, as OpenSSH offers agent keys.
     ...(settings.get().useSshAgent && process.env.SSH_AUTH_SOCK ? { agent: process.env.SSH_AUTH_SOCK } : {}),
     onStatus: (status) => {

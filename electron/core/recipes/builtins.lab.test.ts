@@ -61,6 +61,21 @@ describe.skipIf(skip)('built-in recipes on a virtual Debian 12 node', () => {
     if (dir && !process.env.RACKPILOT_KEEP_LAB_VM) rmSync(dir, { recursive: true, force: true });
   });
 
+  it('gathered the virtual node\'s facts on first contact, without being asked', async () => {
+    const deadline = Date.now() + 120_000;
+    let facts = await t.client.call('nodes.facts', { id: node.id });
+    while (!facts && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      facts = await t.client.call('nodes.facts', { id: node.id });
+    }
+    expect(facts?.os.id).toBe('debian');
+    expect(facts?.os.versionId).toBe('12');
+    expect(facts?.virtualization).toMatch(/qemu|kvm/);
+    expect(facts?.cpu.threads).toBe(2);
+    const jobs = await t.client.call('jobs.list', { nodeId: node.id });
+    expect(jobs.some((j) => j.kind === 'node.facts' && j.title.includes('first contact'))).toBe(true);
+  }, 150_000);
+
   it('first run: every recipe applies without a failure and changes the node', async () => {
     for (const recipe of RECIPES) {
       const result = await runRecipe(recipe);

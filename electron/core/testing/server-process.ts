@@ -28,6 +28,8 @@ export interface ServerProcess {
 export interface RunOptions {
   /** Run as the unprivileged `nobody` user (when we are root), as a desktop user would. */
   unprivileged?: boolean;
+  /** Extra environment for the server process. */
+  env?: Record<string, string>;
 }
 
 export function runServer(args: string[], opts: RunOptions = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
@@ -35,7 +37,7 @@ export function runServer(args: string[], opts: RunOptions = {}): { child: Child
   const [command, commandArgs] = asNobody
     ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, SERVER_BUNDLE, ...args]]
     : [process.execPath, [SERVER_BUNDLE, ...args]];
-  const child = spawn(command, commandArgs, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, commandArgs, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
