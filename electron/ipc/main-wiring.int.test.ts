@@ -5,7 +5,7 @@
  * clean shutdown — not Electron itself.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -61,6 +61,10 @@ describe('dist/electron/main.cjs under a fake electron module', () => {
     const prefs = report.windows[0]!.options.webPreferences;
     expect(prefs).toEqual(secureWebPreferences(join(ROOT, 'dist', 'electron', 'preload.cjs')));
     expect(report.windows[0]!.url).toBe(APP_ENTRY_URL);
+    // Rackpilot's SSH key is sealed with the OS keychain (safeStorage), never written in the clear.
+    const keyFile = readFileSync(join(userData, 'ssh', 'rackpilot_ed25519'), 'utf8');
+    expect(keyFile.startsWith('RACKPILOT-SEALED-KEY safeStorage\n')).toBe(true);
+    expect(keyFile).not.toContain('PRIVATE KEY');
 
     // The renderer may not be built: 200 with the UI or 503 saying so, both with the CSP.
     const protocol = report.events.find((e) => e[0] === 'protocol')!;

@@ -93,6 +93,13 @@ const fake = {
     },
   },
   shell: { openExternal: (url) => { record('openExternal', url); return Promise.resolve(); } },
+  // A keychain stand-in: reversible, so the test can tell a sealed key file from a plain one.
+  safeStorage: {
+    isEncryptionAvailable: () => true,
+    getSelectedStorageBackend: () => process.env.FAKE_KEYRING ?? 'gnome_libsecret',
+    encryptString: (text) => Buffer.from(Buffer.from(text, 'utf8').map((b) => b ^ 0x5a)),
+    decryptString: (buf) => Buffer.from(buf.map((b) => b ^ 0x5a)).toString('utf8'),
+  },
   contextBridge: { exposeInMainWorld: () => {} },
   ipcRenderer: new EventEmitter(),
 };
