@@ -9,10 +9,12 @@ import { useConnection } from './stores/connection';
 
 // Pages off the start-up path load when first visited.
 const BootPage = lazy(() => import('./features/boot/BootPage').then((m) => ({ default: m.BootPage })));
+const RackPage = lazy(() => import('./features/rack/RackPage').then((m) => ({ default: m.RackPage })));
 
 const NAV: { route: Route; label: string }[] = [
   { route: 'nodes', label: 'Nodes' },
   { route: 'boot', label: 'Boot' },
+  { route: 'rack', label: 'Practice rack' },
   { route: 'stacks', label: 'Stacks' },
   { route: 'clusters', label: 'Clusters' },
   { route: 'labs', label: 'Labs' },
@@ -77,6 +79,12 @@ function Page({ route }: { route: Route }) {
       return (
         <Suspense fallback={<p className="empty" role="status">Loading…</p>}>
           <BootPage />
+        </Suspense>
+      );
+    case 'rack':
+      return (
+        <Suspense fallback={<p className="empty" role="status">Loading…</p>}>
+          <RackPage />
         </Suspense>
       );
     case 'stacks':

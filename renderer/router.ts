@@ -4,7 +4,7 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export const ROUTES = ['nodes', 'boot', 'stacks', 'clusters', 'labs', 'activity'] as const;
+export const ROUTES = ['nodes', 'boot', 'rack', 'stacks', 'clusters', 'labs', 'activity'] as const;
 export type Route = (typeof ROUTES)[number];
 
 function segments(): string[] {

@@ -117,7 +117,7 @@ export function createApp(options: AppOptions): App {
     adminPublicKeys: () => (ssh.publicKey ? [ssh.publicKey.authorizedKey] : []),
   });
   const boot = new BootService(settings, starters, bus, log);
-  const { vlab, power } = createVlab({ dataDir: options.dataDir, db, nodes, nodesRepo, settings, bus, audit, log, bootEndpoint: bootEndpointOf(boot), ...(options.vlab ? { options: options.vlab } : {}) });
+  const { vlab, power } = createVlab({ dataDir: options.dataDir, db, nodes, nodesRepo, settings, bus, audit, log, bootEndpoint: bootEndpointOf(boot), boot, ...(options.vlab ? { options: options.vlab } : {}) });
   const interrupted = jobs.recoverInterrupted();
   if (interrupted.length) log.warn(`${interrupted.length} job(s) were running when Rackpilot last stopped; marked interrupted`);
 

@@ -19,7 +19,36 @@ export type VmState = (typeof VM_STATES)[number];
  * loopback, SSH through a forwarded port) plus a shared socket network between the nodes.
  * bridged: one tap per node on a bridge in a network namespace Rackpilot owns (needs root).
  */
-export type VlabNetworkMode = 'rootless' | 'bridged';
+export const VLAB_NETWORK_MODES = ['rootless', 'bridged'] as const;
+export type VlabNetworkMode = (typeof VLAB_NETWORK_MODES)[number];
+
+/**
+ * The bridged lab network: where it is, whether it can be used here, and what using it does.
+ * It exists only while bridged nodes run; Rackpilot never touches any other interface or route.
+ */
+export interface VlabBridgedStatus {
+  /** Root (or the capabilities listed in `reason`) and a free lab subnet. */
+  available: boolean;
+  /** Why not, or what it is. */
+  reason: string;
+  /** The network namespace Rackpilot owns (prefix `rackpilot-lab-`). */
+  namespace: string;
+  /** The host end of the veth into the lab bridge: the boot services bind to it. */
+  hostInterface: string;
+  /** e.g. 10.78.0.0/24 */
+  subnet: string;
+  /** This machine's address on the lab network, e.g. 10.78.0.1 */
+  hostAddress: string;
+  /** The namespace is up (bridged nodes are running). */
+  active: boolean;
+  /** Bridged nodes running now. */
+  running: number;
+  /**
+   * What starting the first bridged node does to the boot settings (full DHCP on the veth), and
+   * that they are put back when the last one stops.
+   */
+  bootTakeover: string;
+}
 
 export type VmAccelerator = 'kvm' | 'tcg';
 
@@ -36,7 +65,7 @@ export interface VirtualNode {
   /** Size of the (sparse, initially empty) qcow2 disk. */
   diskGb: number;
   network: VlabNetworkMode;
-  /** Rootless: 127.0.0.1:<sshPort> on this machine reaches the node's port 22. */
+  /** Rootless: 127.0.0.1:<sshPort> on this machine reaches the node's port 22. Bridged: null (SSH goes to its leased address). */
   sshPort: number | null;
   /**
    * Rootless: the second NIC, on the network the nodes share with each other (clusters), and the
@@ -88,6 +117,8 @@ export interface VlabStatus {
     bootReachable: boolean;
     /** What to do when it does not. */
     bootMessage: string | null;
+    /** The bridged lab network (additive: absent from older cores). */
+    bridged?: VlabBridgedStatus;
   };
   nodes: VirtualNode[];
 }
@@ -110,6 +141,12 @@ export const VlabErrorCode = {
   QemuFailed: 'E_QEMU_FAILED',
   /** The node has no power driver (not a virtual node, and no BMC configured). */
   PowerUnsupported: 'E_POWER_UNSUPPORTED',
+  /** Bridged lab networking cannot run here (no root / capabilities); rootless can. */
+  BridgedUnavailable: 'E_BRIDGED_UNAVAILABLE',
+  /** The lab subnet is already routed on this machine; Rackpilot will not shadow it. */
+  LabSubnetInUse: 'E_LAB_SUBNET_IN_USE',
+  /** Setting up or tearing down the lab namespace, bridge, veth or a tap failed. */
+  LabNetworkFailed: 'E_LAB_NETWORK_FAILED',
 } as const;
 
 export const VM_LIMITS = {
@@ -144,6 +181,11 @@ export const vlabCreateInput = z
       .trim()
       .regex(/^[a-z][a-z0-9-]{0,19}$/i, 'The name prefix uses letters, digits and hyphens (at most 20), e.g. vnode')
       .default('vnode'),
+    /**
+     * rootless (default, no privileges) or bridged (a tap on Rackpilot's lab bridge, full DHCP
+     * from Rackpilot; needs root). See VlabStatus.network.bridged for what bridged does.
+     */
+    network: z.enum(VLAB_NETWORK_MODES).default('rootless'),
   })
   .strict();
 export type VlabCreateInput = z.output<typeof vlabCreateInput>;

@@ -2,33 +2,18 @@
  * How virtual nodes are cabled, and why. Rootless (QEMU user networking) works for everyone: its
  * DHCP hands iPXE the boot URL on 10.0.2.2 — this machine's loopback — and SSH comes through a
  * forwarded port. Bridged (taps on a bridge in a namespace Rackpilot owns, Rackpilot as the
- * network's DHCP server) needs root or CAP_NET_ADMIN.
- *
- * TODO(issue 5, bridged): create the namespace, bridge and veth (cf. testing/lab-net.ts), one tap
- * per node, run QEMU inside the namespace (`ip netns exec`), and start the boot services on the
- * veth's host end in full-DHCP mode. The argument builder already handles `bridged`; the mode is
- * not offered until the boot-services side is decided (it would take over the boot config).
+ * network's DHCP server) needs root or the capabilities lab-privileges.ts names; it is used only
+ * for nodes created with `network: 'bridged'` (bridged-network.ts), never chosen for the user.
  */
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { randomInt } from 'node:crypto';
 import type { VlabNetworkMode, VlabStatus } from '../../../shared/domain/vlab';
 import type { SettingsRepo } from '../store/settings-repo';
 
-/** CAP_NET_ADMIN is bit 12 of the effective capability set. */
-function hasNetAdmin(): boolean {
-  try {
-    const hex = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    return hex !== undefined && (BigInt(`0x${hex}`) & (1n << 12n)) !== 0n;
-  } catch {
-    return false;
-  }
-}
-
-export function chooseNetwork(): { mode: VlabNetworkMode; reason: string } {
-  const privileged = process.platform === 'linux' && (process.getuid?.() === 0 || hasNetAdmin());
-  if (!privileged) return { mode: 'rootless', reason: 'bridged needs root (or CAP_NET_ADMIN): using rootless' };
-  return { mode: 'rootless', reason: 'bridged is not available in this version yet: using rootless' };
+/** The default for new nodes, and why; `bridgedUnavailable` is BridgedNetwork.unavailable(). */
+export function chooseNetwork(bridgedUnavailable: string | null): { mode: VlabNetworkMode; reason: string } {
+  if (bridgedUnavailable !== null) return { mode: 'rootless', reason: `${bridgedUnavailable}: using rootless` };
+  return { mode: 'rootless', reason: 'bridged is available here, per node (create with network "bridged"): using rootless by default' };
 }
 
 /** Where the boot HTTP server is configured and whether it runs. */

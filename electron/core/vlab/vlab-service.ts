@@ -15,10 +15,13 @@ import type { NodesService } from '../nodes/nodes-service';
 import type { Db } from '../store/database';
 import type { NodesRepo } from '../store/nodes-repo';
 import type { SettingsRepo } from '../store/settings-repo';
+import type { BootControl } from './bridged-boot';
+import { BridgedNetwork } from './bridged-network';
 import { readConsoleTail, DEFAULT_CONSOLE_CAP } from './console-log';
 import { createDisk } from './disk';
 import { checkHost, chooseAccelerator, defaultPaths, installHint, missingMessage, qemuVersion, type AcceleratorChoice, type VlabPaths } from './host-tools';
 import { nextNames, nextPeerAddress, randomMac } from './identity';
+import { watchBridgedLeases } from './lease-watch';
 import { bootReachability, chooseNetwork, freeLoopbackPort, peerGroup, type BootEndpoint } from './lab-network';
 import { endStaleVm } from './stale-process';
 import { VirtualNodesRepo } from './virtual-nodes-repo';
@@ -47,6 +50,8 @@ export interface VlabDeps {
   audit: AuditLog;
   log: Logger;
   bootEndpoint: () => Promise<BootEndpoint>;
+  /** The boot services, which bridged mode points at its lab while bridged nodes run. */
+  boot?: BootControl;
   options?: VlabOptions;
 }
 
@@ -57,12 +62,15 @@ export class VlabService {
   private readonly runner: VmRunner;
   private readonly paths: VlabPaths;
   private readonly accelerator: AcceleratorChoice;
+  private readonly bridged: BridgedNetwork;
+  private readonly stopWatching: () => void;
 
   constructor(private readonly deps: VlabDeps) {
     const o = deps.options ?? {};
     this.paths = defaultPaths(o.paths);
     this.accelerator = o.accelerator ?? 'auto';
     this.records = new VmRecords(new VirtualNodesRepo(deps.db), deps.bus, deps.audit);
+    this.bridged = new BridgedNetwork({ dataDir: deps.dataDir, boot: deps.boot, settings: deps.settings, log: deps.log });
     this.runner = new VmRunner(this.records, {
       dataDir: deps.dataDir,
       paths: this.paths,
@@ -73,14 +81,16 @@ export class VlabService {
       bootEndpoint: deps.bootEndpoint,
       peerGroup: () => peerGroup(deps.settings),
       onSshPortMoved: (vm, port) => this.moveSshPort(vm, port),
+      bridged: this.bridged,
       log: deps.log,
     });
     this.reconcile();
+    this.stopWatching = watchBridgedLeases({ ...deps, records: this.records });
   }
 
   async status(): Promise<VlabStatus> {
     const host = checkHost(this.paths);
-    const network = chooseNetwork();
+    const network = chooseNetwork(this.bridged.unavailable());
     return {
       available: host.available,
       missing: host.missing,
@@ -89,7 +99,7 @@ export class VlabService {
       qemuVersion: host.available ? qemuVersion(this.paths.qemu) : null,
       firmwares: host.firmwares,
       accelerator: chooseAccelerator(this.accelerator),
-      network: { ...network, ...bootReachability(await this.deps.bootEndpoint()) },
+      network: { ...network, ...bootReachability(await this.deps.bootEndpoint()), bridged: this.bridged.status() },
       nodes: this.records.list(),
     };
   }
@@ -115,6 +125,8 @@ export class VlabService {
   async create(input: VlabCreateInput): Promise<VirtualNode[]> {
     const host = checkHost(this.paths);
     if (!host.available || !host.firmwares[input.firmware]) throw qemuMissing(host.missing, { name: 'A new node', firmware: input.firmware });
+    const bridged = input.network === 'bridged';
+    if (bridged) this.bridged.assertAvailable('A bridged node');
     const { nodesRepo } = this.deps;
     const vms = this.records.list();
     const names = nextNames(input.namePrefix, input.count, (n) => !!nodesRepo.findByName(n) || vms.some((v) => v.name.toLowerCase() === n.toLowerCase()));
@@ -124,6 +136,13 @@ export class VlabService {
     const usedPorts = new Set(vms.flatMap((v) => (v.sshPort === null ? [] : [v.sshPort])));
     const created: VirtualNode[] = [];
     for (const name of names) {
+      if (bridged) {
+        // One wire for all: no forwarded port, no second NIC; SSH goes to the leased address.
+        const mac = randomMac(takenMac);
+        usedMacs.add(mac);
+        created.push(await this.createOne({ ...input, name, mac, sshPort: null, peer: null }));
+        continue;
+      }
       let sshPort = await freeLoopbackPort();
       while (usedPorts.has(sshPort)) sshPort = await freeLoopbackPort();
       usedPorts.add(sshPort);
@@ -180,11 +199,12 @@ export class VlabService {
   }
 
   /** App close: every VM is switched off (QMP quit, then signals) before the store closes. */
-  close(): Promise<void> {
-    return this.runner.closeAll();
+  async close(): Promise<void> {
+    this.stopWatching();
+    await this.runner.closeAll();
   }
 
-  private async createOne(spec: VlabCreateInput & { name: string; mac: string; sshPort: number; peer: { mac: string; address: string } }): Promise<VirtualNode> {
+  private async createOne(spec: VlabCreateInput & { name: string; mac: string; sshPort: number | null; peer: { mac: string; address: string } | null }): Promise<VirtualNode> {
     const id = randomUUID();
     const { sshPort } = spec;
     const paths = vmPaths(this.deps.dataDir, id);
@@ -195,15 +215,18 @@ export class VlabService {
       removeVmFiles(paths);
       throw err;
     }
+    const what = `Virtual node of the practice rack (QEMU, ${spec.firmware}, ${spec.memoryMb} MiB, ${spec.cpus} CPU, ${spec.diskGb} GiB disk)`;
+    const reach =
+      sshPort === null
+        ? { address: '', sshPort: 22, notes: `${what} on the bridged lab network. SSH reaches it at the address Rackpilot's DHCP leases it (recorded here when the lease is seen).` }
+        : { address: '127.0.0.1', sshPort, notes: `${what}. SSH reaches it through 127.0.0.1:${sshPort}.` };
     const node = this.deps.nodes.create({
       name: spec.name,
       mac: spec.mac,
-      address: '127.0.0.1',
       sshUser: this.deps.settings.get().defaultSshUser,
-      sshPort,
       role: 'unassigned',
       tags: ['virtual'],
-      notes: `Virtual node of the practice rack (QEMU, ${spec.firmware}, ${spec.memoryMb} MiB, ${spec.cpus} CPU, ${spec.diskGb} GiB disk). SSH reaches it through 127.0.0.1:${sshPort}.`,
+      ...reach,
     });
     const now = new Date().toISOString();
     const vm: VirtualNode = {
@@ -215,7 +238,7 @@ export class VlabService {
       memoryMb: spec.memoryMb,
       cpus: spec.cpus,
       diskGb: spec.diskGb,
-      network: 'rootless',
+      network: spec.network,
       sshPort,
       peer: spec.peer,
       state: 'stopped',
@@ -256,5 +279,7 @@ export class VlabService {
       this.records.timeline(stopped, 'vlab.interrupted', message);
       this.deps.log.warn(message);
     }
+    // After the stale QEMUs are gone: their lab namespace, veth and boot takeover go too.
+    void this.bridged.reconcile().catch((err: unknown) => this.deps.log.error('cleaning up the bridged lab network failed', { error: String(err) }));
   }
 }

@@ -13,6 +13,7 @@ import { createDisk } from './disk';
 import { checkHost, chooseAccelerator, installHint, missingMessage, type AcceleratorChoice, type VlabPaths } from './host-tools';
 import { freeLoopbackPort, loopbackPortFree, rootlessBootUrl, type BootEndpoint } from './lab-network';
 import { buildQemuArgs } from './qemu-args';
+import type { BridgedAttachment } from './bridged-network';
 import type { QmpEvent } from './qmp-framing';
 import { ensureVmDir, vmPaths } from './vm-paths';
 import { VmProcess, type VmExit } from './vm-process';
@@ -30,12 +31,21 @@ export interface RunnerConfig {
   peerGroup: () => string;
   /** Moves the inventory node's SSH port when the VM's forwarded port had to change. */
   onSshPortMoved: (vm: VirtualNode, port: number) => void;
+  /** The bridged lab: a tap (and the lab itself for the first node) before QEMU, released after. */
+  bridged: {
+    attach(vmId: string, vmName: string): Promise<BridgedAttachment>;
+    detach(vmId: string): Promise<void>;
+  };
   log: Logger;
 }
 
 export class VmRunner {
   private readonly live = new Map<string, VmProcess>();
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Bridged VMs whose QEMU runs: their tap is released when it exits. */
+  private readonly onLab = new Set<string>();
+  /** The release started when a bridged QEMU exited; stop and destroy wait for it. */
+  private readonly releasing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly records: VmRecords,
@@ -71,6 +81,7 @@ export class VmRunner {
       const stopping = this.records.patch(id, { state: 'stopping' });
       this.records.timeline(stopping, 'vlab.stopping', force ? `Powering off ${vm.name} (hard)` : `Shutting down ${vm.name} (ACPI power button)`, 'user');
       await (force ? proc.terminate() : proc.shutdown(this.config.gracefulStopMs));
+      await this.released(id);
       return this.records.get(id);
     });
   }
@@ -91,6 +102,7 @@ export class VmRunner {
   kill(id: string): Promise<void> {
     return this.serial(id, async () => {
       await this.live.get(id)?.terminate();
+      await this.released(id);
     });
   }
 
@@ -98,6 +110,7 @@ export class VmRunner {
   retire<T>(id: string, cleanup: () => T): Promise<T> {
     return this.serial(id, async () => {
       await this.live.get(id)?.terminate();
+      await this.released(id);
       return cleanup();
     });
   }
@@ -117,25 +130,41 @@ export class VmRunner {
       this.records.timeline(vm, 'vlab.disk', `The disk of ${vm.name} was missing; created an empty ${vm.diskGb} GiB one`);
     }
     const accel = chooseAccelerator(config.accelerator);
-    const sshPort = await this.sshPortFor(vm);
-    const boot = await config.bootEndpoint();
-    const bootUrl = rootlessBootUrl(boot.port);
-    const args = buildQemuArgs({
-      vm,
-      accelerator: accel.kind,
-      diskPath: paths.disk,
-      qmpPath: paths.qmp,
-      ovmfPath: config.paths.ovmf,
-      network: { mode: 'rootless', bootUrl, sshPort, peer: vm.peer ? { mac: vm.peer.mac, group: config.peerGroup() } : null },
-    });
-    this.records.patch(vm.id, { state: 'starting', lastError: null, pid: null, accelerator: accel.kind, sshPort });
-    const proc = await VmProcess.launch({ qemu: config.paths.qemu, args, qmpPath: paths.qmp, dir: paths.dir, consoleCapBytes: config.consoleCapBytes, startTimeoutMs: config.startTimeoutMs });
+    const common = { vm, accelerator: accel.kind, diskPath: paths.disk, qmpPath: paths.qmp, ovmfPath: config.paths.ovmf };
+    let launch: { qemu: string; args: string[]; sshPort: number | null; how: string };
+    // Before the network: bringing the bridged lab up (boot services included) takes a moment.
+    this.records.patch(vm.id, { state: 'starting', lastError: null, pid: null, accelerator: accel.kind });
+    if (vm.network === 'bridged') {
+      const lab = await config.bridged.attach(vm.id, vm.name);
+      this.onLab.add(vm.id);
+      // `ip netns exec` execs QEMU in place: same pid, so QMP, signals and pgrep work as rootless.
+      const args = ['netns', 'exec', lab.ns, config.paths.qemu, ...buildQemuArgs({ ...common, network: { mode: 'bridged', tap: lab.tap } })];
+      launch = { qemu: lab.ipPath, args, sshPort: null, how: `on the bridged lab network (tap ${lab.tap} in ${lab.ns}); Rackpilot's DHCP answers it` };
+    } else {
+      const sshPort = await this.sshPortFor(vm);
+      const bootUrl = rootlessBootUrl((await config.bootEndpoint()).port);
+      const network = { mode: 'rootless' as const, bootUrl, sshPort, peer: vm.peer ? { mac: vm.peer.mac, group: config.peerGroup() } : null };
+      launch = { qemu: config.paths.qemu, args: buildQemuArgs({ ...common, network }), sshPort, how: `its DHCP points iPXE at ${bootUrl}` };
+    }
+    this.records.patch(vm.id, { sshPort: launch.sshPort });
+    let proc: VmProcess;
+    try {
+      proc = await VmProcess.launch({ qemu: launch.qemu, args: launch.args, qmpPath: paths.qmp, dir: paths.dir, consoleCapBytes: config.consoleCapBytes, startTimeoutMs: config.startTimeoutMs });
+    } catch (err) {
+      if (this.onLab.delete(vm.id)) await config.bridged.detach(vm.id);
+      throw err;
+    }
     this.live.set(vm.id, proc);
     proc.onEvent((e) => this.onQmpEvent(vm.id, e));
     void proc.exited.then((exit) => this.onExit(vm.id, proc, exit, paths.qmp));
     const running = this.records.patch(vm.id, { state: 'running', pid: proc.pid, startedAt: new Date().toISOString() });
-    this.records.timeline(running, 'vlab.started', `Powered on ${vm.name} (${accel.kind}, ${vm.firmware}); its DHCP points iPXE at ${bootUrl}`, 'user', { vmId: vm.id, accelerator: accel.kind, pid: proc.pid });
+    this.records.timeline(running, 'vlab.started', `Powered on ${vm.name} (${accel.kind}, ${vm.firmware}); ${launch.how}`, 'user', { vmId: vm.id, accelerator: accel.kind, pid: proc.pid });
     return running;
+  }
+
+  /** Waits for a bridged VM's tap (and, for the last one, the lab) to be released. */
+  private async released(id: string): Promise<void> {
+    await this.releasing.get(id);
   }
 
   /** The forwarded SSH port, kept across starts unless something else took it meanwhile. */
@@ -157,6 +186,13 @@ export class VmRunner {
   private onExit(id: string, proc: VmProcess, exit: VmExit, qmpPath: string): void {
     if (this.live.get(id) === proc) this.live.delete(id);
     rmSync(qmpPath, { force: true });
+    if (this.onLab.delete(id)) {
+      const release = this.config.bridged.detach(id).catch((err: unknown) => this.config.log.error('releasing the bridged lab failed', { vm: id, error: String(err) }));
+      this.releasing.set(id, release);
+      void release.then(() => {
+        if (this.releasing.get(id) === release) this.releasing.delete(id);
+      });
+    }
     const vm = this.records.find(id);
     if (!vm) return; // destroyed
     if (exit.requested || exit.guestShutdown) {

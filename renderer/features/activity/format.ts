@@ -32,6 +32,18 @@ const KIND_LABELS: Record<string, string> = {
   'job.failed': 'Job failed',
   'job.cancelled': 'Job cancelled',
   'job.interrupted': 'Job interrupted',
+  'node.hostkey-pinned': 'Host key pinned',
+  'vlab.created': 'VM created',
+  'vlab.started': 'Powered on',
+  'vlab.stopping': 'Shutting down',
+  'vlab.stopped': 'Powered off',
+  'vlab.reset': 'Reset',
+  'vlab.failed': 'VM failed',
+  'vlab.interrupted': 'VM interrupted',
+  'vlab.destroyed': 'VM destroyed',
+  'vlab.ssh-port': 'SSH port moved',
+  'vlab.address': 'Address leased',
+  'vlab.panic': 'Guest panic',
 };
 
 export function eventLabel(kind: string): string {
@@ -40,7 +52,7 @@ export function eventLabel(kind: string): string {
 
 /** A tone for the event's marker: failures stand out, arming and discovery are notable. */
 export function eventTone(kind: string): 'bad' | 'notable' | 'good' | 'plain' {
-  if (/failed|error|refused/.test(kind)) return 'bad';
+  if (/failed|error|refused|panic/.test(kind)) return 'bad';
   if (kind === 'boot.install-requested' || kind === 'node.discovered') return 'notable';
   if (kind === 'boot.phone-home' || kind === 'job.succeeded') return 'good';
   return 'plain';
