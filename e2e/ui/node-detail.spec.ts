@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { startSshd, type TestSshd } from '../../electron/core/testing/sshd';
+import { createTestUser, startSshd, type TestSshd, type TestUser } from '../../electron/core/testing/sshd';
 import type { Node } from '../../shared/domain/node';
 import { callApi, expect, macFor, test, type RackpilotServer } from '../fixtures';
 import { nodeRow } from './helpers';
@@ -21,15 +21,18 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await sshd?.stop();
+  for (const u of testUsers) u.remove();
 });
 
+const testUsers: TestUser[] = [];
 let seq = 0;
 /** A node on an sshd of this host, logging in as root with the app's key (authorised here). */
-async function sshNode(server: RackpilotServer, name: string, opts: { pinned: boolean; on?: TestSshd }): Promise<Node> {
+async function sshNode(server: RackpilotServer, name: string, opts: { pinned: boolean; on?: TestSshd; user?: string }): Promise<Node> {
   const host = opts.on ?? sshd;
+  const user = opts.user ?? 'root';
   const key = await callApi(server, 'ssh.publicKey', {});
-  host.authorize('root', key!.authorizedKey);
-  const node = await callApi(server, 'nodes.create', { name, mac: macFor(0xde00 + ++seq), address: '127.0.0.1', sshPort: host.port, sshUser: 'root', role: 'worker' });
+  host.authorize(user, key!.authorizedKey);
+  const node = await callApi(server, 'nodes.create', { name, mac: macFor(0xde00 + ++seq), address: '127.0.0.1', sshPort: host.port, sshUser: user, role: 'worker' });
   return opts.pinned ? callApi(server, 'nodes.acceptHostKey', { id: node.id, fingerprint: host.hostKey.fingerprint }) : node;
 }
 
@@ -172,7 +175,10 @@ test('a recipe checked on a node shows its steps live, then lists the run', asyn
 });
 
 test('the Terminal tab keeps its session while another tab is shown, and Escape in it goes to the shell', async ({ server, app: page }) => {
-  await sshNode(server, 'term-tabs', { pinned: true });
+  // A throwaway user with stock dotfiles: the shell is closed when the test ends (see terminal.spec).
+  const shellUser = createTestUser('none');
+  testUsers.push(shellUser);
+  await sshNode(server, 'term-tabs', { pinned: true, user: shellUser.name });
   const panel = await openPanel(page, 'term-tabs');
   const terminalTab = panel.getByRole('tab', { name: 'Terminal', exact: true });
   await terminalTab.click();

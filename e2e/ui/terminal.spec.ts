@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { startSshd, type TestSshd } from '../../electron/core/testing/sshd';
+import { createTestUser, startSshd, type TestSshd, type TestUser } from '../../electron/core/testing/sshd';
 import type { Node } from '../../shared/domain/node';
 import { callApi, expect, macFor, test, type RackpilotServer } from '../fixtures';
 import { nodeRow } from './helpers';
@@ -14,19 +14,24 @@ import { nodeRow } from './helpers';
 const artifact = (name: string) => join(__dirname, '..', 'artifacts', name);
 
 let sshd: TestSshd;
+let shellUser: TestUser;
 test.beforeAll(async () => {
   sshd = await startSshd();
+  // Shells log in as a throwaway user with stock dotfiles: closing a terminal kills its shell
+  // mid-start-up, which must not leave root's dotfile tools (pyenv's lock) stuck.
+  shellUser = createTestUser('none');
 });
 test.afterAll(async () => {
   await sshd?.stop();
+  shellUser?.remove();
 });
 
 let seq = 0;
 async function sshNode(server: RackpilotServer, name: string, opts: { pinned: boolean; on?: TestSshd }): Promise<Node> {
   const host = opts.on ?? sshd;
   const key = await callApi(server, 'ssh.publicKey', {});
-  host.authorize('root', key!.authorizedKey);
-  const node = await callApi(server, 'nodes.create', { name, mac: macFor(0x7e00 + ++seq), address: '127.0.0.1', sshPort: host.port, sshUser: 'root', role: 'worker' });
+  host.authorize(shellUser.name, key!.authorizedKey);
+  const node = await callApi(server, 'nodes.create', { name, mac: macFor(0x7e00 + ++seq), address: '127.0.0.1', sshPort: host.port, sshUser: shellUser.name, role: 'worker' });
   if (!opts.pinned) return node;
   return callApi(server, 'nodes.acceptHostKey', { id: node.id, fingerprint: host.hostKey.fingerprint });
 }

@@ -7,19 +7,20 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Node } from '../../../shared/domain/node';
 import { rejection } from '../testing/rejection';
-import { startSshd, type TestSshd } from '../testing/sshd';
+import { createTestUser, startSshd, type TestSshd, type TestUser } from '../testing/sshd';
 import { createTempApp, type TempApp } from '../testing/temp-app';
 import { ACK_WINDOW_CHARS } from './ack-window';
 import { FRAME_CHARS } from './output-pump';
 import { processGone, processesOnTty, sleep, TestTerminal } from './test-terminal';
 
 let sshd: TestSshd;
+let shellUser: TestUser;
 let t: TempApp;
 let node: Node;
 let nodeSeq = 0;
 
 async function pinnedNode(name: string): Promise<Node> {
-  const created = await t.client.call('nodes.create', { name, mac: `52:54:00:7e:00:${(++nodeSeq).toString(16).padStart(2, '0')}`, address: '127.0.0.1', sshPort: sshd.port, sshUser: 'root', role: 'worker' });
+  const created = await t.client.call('nodes.create', { name, mac: `52:54:00:7e:00:${(++nodeSeq).toString(16).padStart(2, '0')}`, address: '127.0.0.1', sshPort: sshd.port, sshUser: shellUser.name, role: 'worker' });
   return t.client.call('nodes.acceptHostKey', { id: created.id, fingerprint: sshd.hostKey.fingerprint });
 }
 
@@ -35,12 +36,16 @@ async function settled(term: TestTerminal, quietMs = 400): Promise<number> {
 
 beforeAll(async () => {
   t = createTempApp();
-  sshd = await startSshd({ authorizedKeys: { root: [t.app.services.ssh.publicKey!.authorizedKey] } });
+  // Shells log in as a throwaway user with stock dotfiles: a closed terminal kills its shell
+  // mid-start-up, and a root whose .bashrc runs tools that take locks (pyenv) would be left stuck.
+  shellUser = createTestUser('none');
+  sshd = await startSshd({ authorizedKeys: { [shellUser.name]: [t.app.services.ssh.publicKey!.authorizedKey] } });
   node = await pinnedNode('term-1');
 });
 afterAll(async () => {
   await t?.close();
   await sshd?.stop();
+  shellUser?.remove();
 });
 
 describe('terminal (real OpenSSH sshd)', () => {
@@ -170,7 +175,7 @@ describe('terminal (real OpenSSH sshd)', () => {
   });
 
   it('refuses a node whose host key is not pinned, saying so', async () => {
-    const unpinned = await t.client.call('nodes.create', { name: 'term-unpinned', mac: '52:54:00:7e:01:01', address: '127.0.0.1', sshPort: sshd.port, sshUser: 'root', role: 'worker' });
+    const unpinned = await t.client.call('nodes.create', { name: 'term-unpinned', mac: '52:54:00:7e:01:01', address: '127.0.0.1', sshPort: sshd.port, sshUser: shellUser.name, role: 'worker' });
     const err = await rejection(new TestTerminal(t.client, unpinned.id).result);
     expect(err.code).toBe('E_SSH_HOSTKEY_UNKNOWN');
     expect(err.message).toMatch(/has no pinned host key yet/);
