@@ -165,7 +165,9 @@ describe('nodes.runCommand (real OpenSSH sshd)', () => {
 
   it('cancel kills the remote processes on every node and keeps the per-node results', async () => {
     const marker = `rp-bulk-cancel-${process.pid}-${Date.now()}`;
-    const nodes = [await addNode('cancel-1'), await addNode('cancel-2', { port: b.port, pin: b }), await addNode('cancel-3', { user: nopw.name })];
+    // Not root: root's ~/.bashrc on these machines runs `pyenv init`, whose rehash takes one global
+    // lock per login; the kill's extra logins then queue behind it on a loaded CI machine.
+    const nodes = [await addNode('cancel-1', { user: nopw.name }), await addNode('cancel-2', { port: b.port, pin: b, user: nopw.name }), await addNode('cancel-3', { user: nopw.name })];
     const started = await t.client.call('nodes.runCommand', { ids: nodes.map((n) => n.id), command: `sh -c 'sleep 306; : ${marker}-child' & sleep 307; : ${marker}`, sudo: true });
     await waitFor(() => remaining(marker).length >= 6, 10_000);
     expect(remaining(marker).length).toBeGreaterThanOrEqual(6);
