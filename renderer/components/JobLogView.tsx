@@ -6,6 +6,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { errorMessage } from '../rpc/api';
 import { useJobs } from '../stores/jobs';
 import { holdJobLog, releaseJobLog } from './job-log-follow';
+import { JobLogLines } from './JobLogLines';
 
 interface JobLogViewProps {
   jobId: string;
@@ -45,14 +46,7 @@ export function JobLogView({ jobId, label }: JobLogViewProps) {
         </p>
       )}
       <pre ref={ref} className="job-log job-log-embedded" role="region" aria-label={label} tabIndex={0}>
-        {!lines || lines.length === 0
-          ? 'No log lines yet.'
-          : lines.map((l) => (
-              <span key={l.seq} className={`log-line log-${l.stream}`}>
-                <span className="log-ts">{l.ts.slice(11, 23)}</span> {l.line}
-                {'\n'}
-              </span>
-            ))}
+        <JobLogLines lines={lines} />
       </pre>
     </div>
   );

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { FINISHED_JOB_STATES, type Job } from '../../../shared/domain/job';
 import { errorMessage, rpc } from '../../rpc/api';
 import { followJobLog, onJobChanged, unfollowJobLog, useJobs } from '../../stores/jobs';
+import { JobLogLines } from '../../components/JobLogLines';
 import { duration, formatTime } from './format';
 
 export function JobsList() {
@@ -100,14 +101,7 @@ function JobLog({ id, jobId }: { id: string; jobId: string }) {
   }, [lines?.length]);
   return (
     <pre id={id} ref={ref} className="job-log" aria-label="Job log" tabIndex={0}>
-      {!lines || lines.length === 0
-        ? 'No log lines yet.'
-        : lines.map((l) => (
-            <span key={l.seq} className={`log-line log-${l.stream}`}>
-              <span className="log-ts">{l.ts.slice(11, 23)}</span> {l.line}
-              {'\n'}
-            </span>
-          ))}
+      <JobLogLines lines={lines} />
     </pre>
   );
 }
