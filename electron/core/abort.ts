@@ -4,3 +4,18 @@ export function abortError(): Error {
   e.name = 'AbortError';
   return e;
 }
+
+/**
+ * Runs `fn` when the signal aborts — at once if it already has. A listener added to an aborted
+ * signal never fires, so work started after an await (an SSH channel that was still opening when
+ * the user pressed Cancel) would otherwise run to its end. Returns the remover.
+ */
+export function whenAborted(signal: AbortSignal | undefined, fn: () => void): () => void {
+  if (!signal) return () => {};
+  if (signal.aborted) {
+    fn();
+    return () => {};
+  }
+  signal.addEventListener('abort', fn, { once: true });
+  return () => signal.removeEventListener('abort', fn);
+}

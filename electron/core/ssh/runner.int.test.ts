@@ -112,6 +112,23 @@ describe('runner', () => {
     expect(started).toBe(false);
   });
 
+  it('a cancel that lands while the channel is still opening stops the command too', async () => {
+    // The bulk cancel raced this: the exec was in flight when Cancel came, the command then
+    // started, and an abort listener added after the fact never fired — the job ran on.
+    const t = target(nopw.name, 'n-cancel-race');
+    await ssh.run(t, 'true'); // connected, so the abort below lands during the channel open
+    const marker = `rp-race-${process.pid}-${Date.now()}`;
+    const controller = new AbortController();
+    const run = ssh.run(t, `sleep 305; : ${marker}`, { signal: controller.signal, sudo: true });
+    setImmediate(() => controller.abort());
+    const t0 = performance.now();
+    const err = await caught(run);
+    expect(err.name).toBe('AbortError');
+    await waitFor(() => remaining(marker).length === 0, 5000);
+    expect(remaining(marker)).toEqual([]);
+    expect(performance.now() - t0).toBeLessThan(15_000);
+  }, 30_000);
+
   it('a timeout kills the remote processes too, also under sudo', async () => {
     const marker = `rp-timeout-${process.pid}-${Date.now()}`;
     const err = await caught(ssh.run(target(nopw.name), `sleep 302; : ${marker}`, { sudo: true, timeoutMs: 800 }));

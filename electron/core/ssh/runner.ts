@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
 import type { CommandResult } from '../../../shared/domain/ssh';
 import { ErrorCode, RackpilotError } from '../../../shared/errors';
-import { abortError } from '../abort';
+import { abortError, whenAborted } from '../abort';
 import type { NodeConnection } from './connection';
 import { OutputTail } from './output-tail';
 import { killGroupCommand, PGID_MARKER, sudoNeedsPassword, wrapCommand, type CommandShape } from './remote-command';
@@ -61,8 +61,8 @@ export async function runCommand(conn: NodeConnection, command: string, opts: Ru
     // stop waiting a moment after it rather than hang the caller.
     void killRemote(conn, channel, pgid.value, opts).then(() => setTimeout(giveUp, 2000).unref());
   };
-  const onAbort = () => stop(abortError());
-  signal?.addEventListener('abort', onAbort, { once: true });
+  // Also when the cancel came while the channel was still opening: the command may have started.
+  const stopWatching = whenAborted(signal, () => stop(abortError()));
   const timer = opts.timeoutMs
     ? setTimeout(
         () =>
@@ -79,7 +79,7 @@ export async function runCommand(conn: NodeConnection, command: string, opts: Ru
     await Promise.race([closed, gaveUp]);
   } finally {
     if (timer) clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
+    stopWatching();
   }
   if (stopReason) throw stopReason;
   const finished = exit as { code: number | null; signal: string | null } | null;

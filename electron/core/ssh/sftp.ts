@@ -7,7 +7,7 @@ import { rename, stat, unlink } from 'node:fs/promises';
 import type { SFTPWrapper, TransferOptions } from 'ssh2';
 import type { TransferProgress } from '../../../shared/domain/ssh';
 import { ErrorCode, RackpilotError } from '../../../shared/errors';
-import { abortError } from '../abort';
+import { abortError, whenAborted } from '../abort';
 import type { NodeConnection } from './connection';
 import { describeTarget } from './target';
 
@@ -77,7 +77,7 @@ async function withSftp<T>(conn: NodeConnection, signal: AbortSignal | undefined
     // fastPut/fastGet cannot be cancelled: ending the session makes their pending requests fail.
     sftp.end();
   };
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const stopWatching = whenAborted(signal, onAbort);
   try {
     return await work(sftp, () => aborted);
   } catch (err) {
@@ -85,7 +85,7 @@ async function withSftp<T>(conn: NodeConnection, signal: AbortSignal | undefined
     if (err instanceof RackpilotError) throw err;
     throw new RackpilotError(ErrorCode.SshTransfer, `${what} on ${describeTarget(conn.target)} failed: ${(err as Error).message}. Check the path, free space and permissions on both sides.`);
   } finally {
-    signal?.removeEventListener('abort', onAbort);
+    stopWatching();
     sftp.end();
   }
 }

@@ -10,7 +10,7 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { ErrorCode, RackpilotError } from '../../../../shared/errors';
-import { abortError } from '../../abort';
+import { abortError, whenAborted } from '../../abort';
 
 export interface DownloadOptions {
   url: string;
@@ -136,8 +136,7 @@ function saveBody(res: IncomingMessage, path: string, flags: 'a' | 'w', signal: 
       ended = true;
       out.end();
     };
-    const onAbort = () => res.destroy(abortError());
-    signal.addEventListener('abort', onAbort, { once: true });
+    const stopWatching = whenAborted(signal, () => res.destroy(abortError()));
     // Flowing mode, writing as data arrives: bytes parked in the response's buffer would be
     // thrown away if the connection then dies. Pause only when the disk falls far behind.
     res.on('data', (chunk: Buffer) => {
@@ -156,7 +155,7 @@ function saveBody(res: IncomingMessage, path: string, flags: 'a' | 'w', signal: 
       res.destroy();
     });
     out.once('close', () => {
-      signal.removeEventListener('abort', onAbort);
+      stopWatching();
       if (failure) reject(failure);
       else resolve(written);
     });
@@ -239,9 +238,9 @@ async function readValidator(path: string, url: string): Promise<Validator | nul
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    whenAborted(signal, () => {
       clearTimeout(timer);
       reject(abortError());
-    }, { once: true });
+    });
   });
 }
