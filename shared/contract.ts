@@ -9,6 +9,7 @@ import { assetDownloadInput, assetImportInput, type AssetStatus } from './domain
 import type { ConnectivityResult } from './domain/connectivity';
 import type { AuditEvent } from './domain/event';
 import type { Job, JobLogLine } from './domain/job';
+import type { LabImageStatus } from './domain/lab-image';
 import type { NodeFacts } from './domain/facts';
 import { runCommandInput } from './domain/command';
 import { runRecipeInput, type RecipeInfo, type RecipeStepEvent } from './domain/recipe';
@@ -203,6 +204,10 @@ export const methods = {
   /** Stops the VM and deletes its disk and console; needs `confirm: true`. */
   'vlab.destroy': method<{ id: string; nodeRemoved: boolean }>()(vlabDestroyInput),
   'vlab.console': method<VlabConsoleTail>()(vlabConsoleInput),
+  /** The lab OS image built on this machine, and whether the asset cache serves it. */
+  'vlab.labImage': method<LabImageStatus>()(empty),
+  /** Imports the built lab image's three files into the asset cache (one job per file, checksums from its manifest). */
+  'vlab.useLabImage': method<Job[]>()(empty),
 
   /** Power through the node's power driver (virtual nodes: `qemu`). */
   'nodes.power': method<PowerStatus>()(nodePowerInput),

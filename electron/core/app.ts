@@ -38,6 +38,8 @@ import { createSshService, type SshService } from './ssh/ssh-service';
 import { vlabHandlers } from './vlab/handlers';
 import type { VlabOptions, VlabService } from './vlab/vlab-service';
 import { bootEndpointOf, createVlab } from './vlab/wiring';
+import { LabImage } from './vlab/lab-image';
+import { labImageHandlers } from './vlab/lab-image-handlers';
 
 export interface AppOptions {
   dataDir: string;
@@ -54,6 +56,8 @@ export interface AppOptions {
   keyPassphrase?: string;
   /** Practice rack: QEMU paths, accelerator, stop grace (tests point QEMU elsewhere). */
   vlab?: VlabOptions;
+  /** Where the built lab OS image is (default: $RACKPILOT_CACHE_DIR or /var/cache/rackpilot, lab-image/current). */
+  labImageDir?: string;
 }
 
 export interface App {
@@ -147,6 +151,7 @@ export function createApp(options: AppOptions): App {
     ...bootHandlers(boot, bootInventory, nodes, (id) => profiles.list().some((p) => p.id === id)),
     ...catalogHandlers(profiles, assets),
     ...vlabHandlers(vlab, power),
+    ...labImageHandlers(new LabImage(assets, options.labImageDir)),
   };
 
   let closed = false;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RpcClient } from '../../../renderer/rpc/client';
 import type { Frame } from '../../../shared/protocol';
-import { createApp, type App } from '../app';
+import { createApp, type App, type AppOptions } from '../app';
 import { createLogger } from '../log';
 
 export interface TempApp {
@@ -23,8 +23,8 @@ export function tempDir(prefix = 'rackpilot-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export function createTempApp(dir = tempDir()): TempApp {
-  const app = createApp({ dataDir: dir, shell: 'headless', version: '0.0.0-test', log: createLogger('error') });
+export function createTempApp(dir = tempDir(), options: Partial<Omit<AppOptions, 'dataDir'>> = {}): TempApp {
+  const app = createApp({ dataDir: dir, shell: 'headless', version: '0.0.0-test', log: createLogger('error'), ...options });
   const clients: RpcClient[] = [];
   const connect = () => {
     const listeners = new Set<(f: Frame) => void>();
