@@ -26,12 +26,12 @@ export interface RackpilotServer {
   output(): string;
 }
 
-async function startServer(): Promise<{ server: RackpilotServer; stop: () => Promise<void> }> {
+async function startServer(extraEnv: Record<string, string>): Promise<{ server: RackpilotServer; stop: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rackpilot-ui-'));
   const child: ChildProcess = spawn(process.execPath, ['dist/electron/server.cjs', '--port', '0', '--data-dir', dataDir], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...extraEnv },
   });
   let output = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
@@ -67,10 +67,11 @@ async function startServer(): Promise<{ server: RackpilotServer; stop: () => Pro
   return { server, stop };
 }
 
-export const test = base.extend<{ server: RackpilotServer; app: Page }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright needs the destructuring
-  server: async ({}, use) => {
-    const { server, stop } = await startServer();
+export const test = base.extend<{ serverEnv: Record<string, string>; server: RackpilotServer; app: Page }>({
+  /** Extra environment for the server (`test.use({ serverEnv: { … } })`), e.g. where the lab image is. */
+  serverEnv: [{}, { option: true }],
+  server: async ({ serverEnv }, use) => {
+    const { server, stop } = await startServer(serverEnv);
     try {
       await use(server);
     } finally {

@@ -6,21 +6,23 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { RpcClient } from '../../../renderer/rpc/client';
 import type { Frame } from '../../../shared/protocol';
-import { createApp } from '../app';
+import { createApp, type App, type AppOptions } from '../app';
 import { createLogger } from '../log';
 import { tempDir } from '../testing/temp-app';
 import { vmProcessName } from './qemu-args';
 import type { VlabOptions } from './vlab-service';
 
 export interface VlabTestApp {
+  /** The core itself (e.g. to serve the renderer against it for a screenshot). */
+  app: App;
   client: RpcClient;
   dir: string;
   close(opts?: { keepDir?: boolean }): Promise<void>;
 }
 
 /** A core on a temp (or given) data dir, with an in-process client; frames JSON round-tripped. */
-export function vlabTestApp(vlab: VlabOptions = {}, dir = tempDir('rackpilot-vlab-')): VlabTestApp {
-  const app = createApp({ dataDir: dir, shell: 'headless', version: '0.0.0-test', log: createLogger('error'), vlab });
+export function vlabTestApp(vlab: VlabOptions = {}, dir = tempDir('rackpilot-vlab-'), options: Partial<Omit<AppOptions, 'dataDir' | 'vlab'>> = {}): VlabTestApp {
+  const app = createApp({ dataDir: dir, shell: 'headless', version: '0.0.0-test', log: createLogger('error'), vlab, ...options });
   const listeners = new Set<(f: Frame) => void>();
   const session = app.dispatcher.open({ send: (frame) => queueMicrotask(() => listeners.forEach((l) => l(JSON.parse(JSON.stringify(frame)) as Frame))) }, 'test');
   const client = new RpcClient({
@@ -31,6 +33,7 @@ export function vlabTestApp(vlab: VlabOptions = {}, dir = tempDir('rackpilot-vla
     },
   });
   return {
+    app,
     client,
     dir,
     async close(opts = {}) {

@@ -10,6 +10,7 @@ import { CopyButton } from '../../components/CopyButton';
 import { routeHref, useRouteItem } from '../../router';
 import { followVlab, useVlab } from '../../stores/vlab';
 import { CreateNodesDialog } from './CreateNodesDialog';
+import { LabImagePanel } from './LabImagePanel';
 import { VirtualNodePanel } from './VirtualNodePanel';
 import { VirtualNodesTable } from './VirtualNodesTable';
 import './rack.css';
@@ -56,6 +57,7 @@ export function RackPage() {
         </div>
       )}
       {status.available ? <StatusLine status={status} /> : <Unavailable status={status} />}
+      {status.available && <LabImagePanel />}
       {status.nodes.length === 0 ? (
         status.available && (
           <div className="empty">
