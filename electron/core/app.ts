@@ -18,6 +18,7 @@ import { JobsService } from './jobs/jobs-service';
 import { createLogger, type Logger } from './log';
 import { BootInventory } from './nodes/boot-inventory';
 import { nodeHandlers } from './nodes/handlers';
+import { InstallWatchdog, type InstallWatchdogDeps } from './nodes/install-watchdog';
 import { NodesService } from './nodes/nodes-service';
 import { Dispatcher } from './rpc/dispatcher';
 import type { Handlers } from './rpc/handlers';
@@ -58,6 +59,8 @@ export interface AppOptions {
   vlab?: VlabOptions;
   /** Where the built lab OS image is (default: $RACKPILOT_CACHE_DIR or /var/cache/rackpilot, lab-image/current). */
   labImageDir?: string;
+  /** Install timeout: the watchdog's round and clock (tests move the clock instead of waiting). */
+  installWatchdog?: Pick<InstallWatchdogDeps, 'intervalMs' | 'now'>;
 }
 
 export interface App {
@@ -65,7 +68,7 @@ export interface App {
   dataDir: string;
   info: SystemInfo;
   /** The services, for tests and for faces that need more than the API (none today). */
-  services: { nodes: NodesService; jobs: JobsService; audit: AuditLog; bus: EventBus; bootInventory: BootInventory; boot: BootService; ssh: SshService; vlab: VlabService; db: Db };
+  services: { nodes: NodesService; jobs: JobsService; audit: AuditLog; bus: EventBus; bootInventory: BootInventory; installWatchdog: InstallWatchdog; boot: BootService; ssh: SshService; vlab: VlabService; db: Db };
   close(): Promise<void>;
 }
 
@@ -90,7 +93,7 @@ export function createApp(options: AppOptions): App {
   const jobs = new JobsService(new JobsRepo(db), bus, audit, log);
   const nodesRepo = new NodesRepo(db);
   const nodes = new NodesService(db, nodesRepo, bus, audit);
-  const bootInventory = new BootInventory(db, nodesRepo, bus, audit);
+  const bootInventory = new BootInventory(db, nodesRepo, bus, audit, options.installWatchdog?.now);
   // Rackpilot's own key pair (created on first start): cloud-init installs its public key.
   const facts = new FactsRepo(db);
   const firstContact = factsOnFirstContact({ nodes, jobs, facts, log, ssh: () => ssh });
@@ -124,6 +127,19 @@ export function createApp(options: AppOptions): App {
   const { vlab, power } = createVlab({ dataDir: options.dataDir, db, nodes, nodesRepo, settings, bus, audit, log, bootEndpoint: bootEndpointOf(boot), boot, ...(options.vlab ? { options: options.vlab } : {}) });
   const interrupted = jobs.recoverInterrupted();
   if (interrupted.length) log.warn(`${interrupted.length} job(s) were running when Rackpilot last stopped; marked interrupted`);
+  const installWatchdog = new InstallWatchdog({
+    inventory: bootInventory,
+    timeline: (nodeId, limit) => audit.list({ subjectId: nodeId, limit }),
+    timeoutMinutes: () => settings.get().installTimeoutMinutes,
+    log,
+    // A practice-rack node's serial console is the best clue to why its install hung.
+    consoleTail: async (nodeId, maxBytes) => {
+      const vm = vlab.list().find((v) => v.nodeId === nodeId);
+      return vm ? vlab.console(vm.id, maxBytes) : null;
+    },
+    ...options.installWatchdog,
+  });
+  installWatchdog.start();
 
   const info: SystemInfo = {
     product: 'Rackpilot',
@@ -159,10 +175,11 @@ export function createApp(options: AppOptions): App {
     dispatcher: new Dispatcher(handlers, bus, log),
     dataDir: options.dataDir,
     info,
-    services: { nodes, jobs, audit, bus, bootInventory, boot, ssh, vlab, db },
+    services: { nodes, jobs, audit, bus, bootInventory, installWatchdog, boot, ssh, vlab, db },
     async close() {
       if (closed) return;
       closed = true;
+      await installWatchdog.close();
       await vlab.close();
       await boot.close();
       await ssh.close();

@@ -12,6 +12,7 @@ import type { EventBus } from '../events/bus';
 import type { Db } from '../store/database';
 import type { NodesRepo } from '../store/nodes-repo';
 import { assertTransition } from './lifecycle';
+import { redactSeedSecrets, redactSeedSecretsDeep } from './seed-secrets';
 
 /** What a PXE boot of this MAC should do. */
 export type BootDecision =
@@ -25,12 +26,20 @@ export interface TimelineEntry {
   data?: unknown;
 }
 
+/** An install waiting for its phone-home, and when it was armed (null: armed before that was kept). */
+export interface InstallInProgress {
+  node: Node;
+  startedAt: string | null;
+}
+
 export class BootInventory {
   constructor(
     private readonly db: Db,
     private readonly repo: NodesRepo,
     private readonly bus: EventBus,
     private readonly audit: AuditLog,
+    /** The install clock (ms since epoch); tests move it to reach a timeout without waiting. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   decide(mac: string): BootDecision {
@@ -95,6 +104,8 @@ export class BootInventory {
     const node = this.get(nodeId);
     assertTransition(node.name, node.state, 'installing');
     this.repo.setSeedToken(node.id, randomBytes(24).toString('base64url'));
+    // Re-arming (Rebuild, or a second Install while one is pending) restarts the timeout.
+    this.repo.setInstallStartedAt(node.id, new Date(this.now()).toISOString());
     const next = this.save({ ...node, state: 'installing', netboot: true, profileId, hostKeys: [] });
     this.changed(next, { kind: 'boot.install-requested', summary: `Install of ${node.name} with profile ${profileId} armed: its next network boot wipes and installs it`, data: { profileId } }, 'user');
     return next;
@@ -104,6 +115,7 @@ export class BootInventory {
     const node = this.get(nodeId);
     if (!node.netboot && node.state !== 'installing') return node;
     const state = node.state === 'installing' ? 'ready' : node.state;
+    this.repo.setInstallStartedAt(node.id, null);
     const next = this.save({ ...node, netboot: false, state });
     this.changed(next, { kind: 'boot.install-cancelled', summary: `Install of ${node.name} cancelled: it will boot from its disk` }, 'user');
     return next;
@@ -127,6 +139,7 @@ export class BootInventory {
       throw new RackpilotError(ErrorCode.Validation, `Phone-home from ${node.name} carried no SSH host keys; cloud-init's phone_home needs "post: all" (or the pub_key_* fields).`);
     }
     if (node.state !== 'installing' && node.state !== 'installed') assertTransition(node.name, node.state, 'installed');
+    this.repo.setInstallStartedAt(node.id, null);
     const next = this.save({ ...node, state: 'installed', netboot: false, hostKeys });
     this.changed(next, {
       kind: 'boot.phone-home',
@@ -136,13 +149,39 @@ export class BootInventory {
     return next;
   }
 
-  /** Marks an install that never phoned home as failed, with the reason on the timeline. */
-  failInstall(nodeId: string, reason: string): Node {
+  /**
+   * Marks an install that never phoned home as failed, with the reason (and `data`: what the node
+   * last did) on the timeline. Both are scrubbed of seed tokens here, where the token is known,
+   * so no caller can copy one into the event log by quoting a console or a URL.
+   */
+  failInstall(nodeId: string, reason: string, data?: unknown): Node {
     const node = this.get(nodeId);
     assertTransition(node.name, node.state, 'failed');
+    const token = this.repo.seedToken(node.id);
+    const known = token ? [token] : [];
+    this.repo.setInstallStartedAt(node.id, null);
     const next = this.save({ ...node, state: 'failed', netboot: false });
-    this.changed(next, { kind: 'boot.install-failed', summary: `Install of ${node.name} failed: ${reason}` });
+    this.changed(next, {
+      kind: 'boot.install-failed',
+      summary: redactSeedSecrets(`Install of ${node.name} failed: ${reason}`, known),
+      ...(data === undefined ? {} : { data: redactSeedSecretsDeep(data, known) }),
+    });
     return next;
+  }
+
+  /** Nodes waiting for their installer's phone-home (the install watchdog's rounds). */
+  installsInProgress(): InstallInProgress[] {
+    return this.repo.installing();
+  }
+
+  /**
+   * Starts the clock of an install that has none (armed by a version that did not keep it, with
+   * no arming event to date it): better late than failing it the moment it is first seen.
+   */
+  startInstallClock(nodeId: string): string {
+    const at = new Date(this.now()).toISOString();
+    this.repo.setInstallStartedAt(nodeId, at);
+    return at;
   }
 
   /** Something happened on the boot path (DHCP offer, TFTP file, script, kernel, seed…). */

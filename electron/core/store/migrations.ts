@@ -8,11 +8,12 @@ import { nodeBoot } from './migrations/002-node-boot';
 import { dhcpLeases } from './migrations/003-dhcp-leases';
 import { nodeFacts } from './migrations/004-node-facts';
 import { virtualNodes } from './migrations/005-virtual-nodes';
+import { installClock } from './migrations/006-install-clock';
 import type { Migration } from './migrations/migration';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [coreTables, nodeBoot, dhcpLeases, nodeFacts, virtualNodes];
+export const MIGRATIONS: readonly Migration[] = [coreTables, nodeBoot, dhcpLeases, nodeFacts, virtualNodes, installClock];
 
 // Versions must run 1, 2, 3… with no gap or repeat, or an upgrade would skip a step.
 MIGRATIONS.forEach((m, i) => {

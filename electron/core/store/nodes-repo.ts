@@ -71,6 +71,8 @@ export class NodesRepo {
       all: db.prepare<[], NodeRow>('SELECT * FROM nodes ORDER BY name COLLATE NOCASE'),
       seedToken: db.prepare<[string], { seed_token: string | null }>('SELECT seed_token FROM nodes WHERE id = ?'),
       setSeedToken: db.prepare<[string | null, string]>('UPDATE nodes SET seed_token = ? WHERE id = ?'),
+      setInstallStartedAt: db.prepare<[string | null, string]>('UPDATE nodes SET install_started_at = ? WHERE id = ?'),
+      installing: db.prepare<[], NodeRow & { install_started_at: string | null }>("SELECT * FROM nodes WHERE state = 'installing' ORDER BY id"),
       byId: db.prepare<[string], NodeRow>('SELECT * FROM nodes WHERE id = ?'),
       byMac: db.prepare<[string], NodeRow>('SELECT * FROM nodes WHERE mac = ?'),
       byName: db.prepare<[string], NodeRow>('SELECT * FROM nodes WHERE name = ? COLLATE NOCASE'),
@@ -121,6 +123,19 @@ export class NodesRepo {
 
   setSeedToken(id: string, token: string | null): void {
     this.stmts.setSeedToken.run(token, id);
+  }
+
+  /**
+   * When the current install was armed (ISO time), kept out of Node like the seed token: it is
+   * the install watchdog's bookkeeping, not something the API needs to show.
+   */
+  setInstallStartedAt(id: string, at: string | null): void {
+    this.stmts.setInstallStartedAt.run(at, id);
+  }
+
+  /** Nodes in `installing` with the time their install was armed (null: armed before it was kept). */
+  installing(): { node: Node; startedAt: string | null }[] {
+    return this.stmts.installing.all().map((r) => ({ node: toNode(r), startedAt: r.install_started_at }));
   }
 
   remove(id: string): boolean {

@@ -1,7 +1,7 @@
 /**
  * Network boot: the services' status with Start/Stop, the mode and network they run with, the
- * iPXE binaries TFTP can serve, the boot profiles and assets, and what happened on the boot path
- * lately.
+ * iPXE binaries TFTP can serve, the install timeout, the boot profiles and assets, and what
+ * happened on the boot path lately.
  */
 import { useEffect, useState } from 'react';
 import type { BootStatus } from '../../../shared/domain/boot';
@@ -10,6 +10,7 @@ import { loadInterfaces, onBootStatus, useBoot } from '../../stores/boot';
 import { AssetsSection } from './AssetsSection';
 import { BootConfigForm } from './BootConfigForm';
 import { errorsFromCore, FIELD_ORDER, formFromConfig, toChanges, type BootForm, type FieldErrors } from './form';
+import { InstallTimeoutSection } from './InstallTimeoutSection';
 import { ProfilesSection } from './ProfilesSection';
 import { RecentBootEvents } from './RecentBootEvents';
 import { ServiceCards } from './ServiceCards';
@@ -146,6 +147,7 @@ export function BootPage() {
         }}
       />
 
+      <InstallTimeoutSection />
       <ProfilesSection />
       <AssetsSection />
 

@@ -2,6 +2,8 @@
 import { useEffect } from 'react';
 import { followTimeline, unfollowTimeline, useTimelines } from '../../stores/timeline';
 import { eventLabel, eventTone, formatTime } from '../activity/format';
+import { currentInstallFailure } from './install-failure';
+import { InstallFailureDetails } from './InstallFailureDetails';
 
 export function NodeTimeline({ nodeId, nodeName }: { nodeId: string; nodeName: string }) {
   const timeline = useTimelines((s) => s.byNode[nodeId]);
@@ -11,6 +13,8 @@ export function NodeTimeline({ nodeId, nodeName }: { nodeId: string; nodeName: s
   }, [nodeId]);
 
   const titleId = `timeline-title-${nodeId}`;
+  // A failed install's evidence starts unfolded while that failure is the node's latest install news.
+  const openFailureId = currentInstallFailure(timeline?.events)?.id ?? null;
   return (
     <section aria-labelledby={titleId} className="timeline-section">
       <h3 id={titleId}>Timeline</h3>
@@ -36,6 +40,7 @@ export function NodeTimeline({ nodeId, nodeName }: { nodeId: string; nodeName: s
               </time>
             </div>
             <p className="timeline-summary">{e.summary}</p>
+            {e.kind === 'boot.install-failed' && <InstallFailureDetails data={e.data} open={e.id === openFailureId} />}
             <p className="timeline-kind mono muted">
               {e.kind} · {e.actor}
             </p>

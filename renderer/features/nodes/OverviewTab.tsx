@@ -6,6 +6,7 @@ import type { Node } from '../../../shared/domain/node';
 import { formatTime } from '../activity/format';
 import { BootBadges, isArmed, isRebuild } from './boot-badges';
 import { HostKeys } from './HostKeys';
+import { InstallFailedNotice } from './InstallFailedNotice';
 import { NodeTimeline } from './NodeTimeline';
 import { PublicKey } from './PublicKey';
 import { SshConnection } from './SshConnection';
@@ -33,6 +34,7 @@ export function OverviewTab({ node, onEdit, onInstall, onCancelInstall }: { node
           then install it.
         </div>
       )}
+      <InstallFailedNotice node={node} />
       <div className="detail-actions">
         {isArmed(node) ? (
           <button type="button" className="btn btn-small" onClick={() => onCancelInstall(node)} aria-label={`Cancel install of ${node.name}`}>
