@@ -29,6 +29,7 @@ import { profileCloneInput, profileCreateInput, profileUpdateInput, type Profile
 import { settingsSchema, type Settings } from './domain/settings';
 import {
   nodePowerInput,
+  vlabConfigureInput,
   vlabConsoleInput,
   vlabCreateInput,
   vlabDestroyInput,
@@ -194,6 +195,11 @@ export const methods = {
 
   /** Whether QEMU is here (and what to install if not), the network mode and why, the nodes. */
   'vlab.status': method<VlabStatus>()(empty),
+  /**
+   * Lab-wide settings: the bridged lab's shape (Rackpilot as DHCP server, or a home router with
+   * Rackpilot as proxyDHCP). Refused with E_CONFLICT while bridged nodes run. Returns the status.
+   */
+  'vlab.configure': method<VlabStatus>()(vlabConfigureInput),
   /** Creates stopped virtual nodes, each with an empty disk and an inventory node (by MAC). */
   'vlab.create': method<VirtualNode[]>()(vlabCreateInput),
   /** Resolves once QEMU runs and answers on QMP; the firmware then network-boots. */

@@ -122,6 +122,8 @@ export function createApp(options: AppOptions): App {
     profiles,
     assets,
     adminPublicKeys: () => (ssh.publicKey ? [ssh.publicKey.authorizedKey] : []),
+    // Called per boot script and seed request, long after `vlab` below exists.
+    extraInterfaces: (nodeId) => vlab.extraInterfaces(nodeId),
   });
   const boot = new BootService(settings, starters, bus, log);
   const { vlab, power } = createVlab({ dataDir: options.dataDir, db, nodes, nodesRepo, settings, bus, audit, log, bootEndpoint: bootEndpointOf(boot), boot, ...(options.vlab ? { options: options.vlab } : {}) });

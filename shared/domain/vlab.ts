@@ -23,6 +23,15 @@ export const VLAB_NETWORK_MODES = ['rootless', 'bridged'] as const;
 export type VlabNetworkMode = (typeof VLAB_NETWORK_MODES)[number];
 
 /**
+ * Who hands out addresses on the bridged lab wire — the two shapes of a real rack's network.
+ * rackpilot: an isolated lab where Rackpilot is the DHCP server (full DHCP on its veth).
+ * home-router: the home-LAN shape — a pretend home router (dnsmasq, inside the lab namespace)
+ * hands out addresses and Rackpilot only answers PXE as proxyDHCP, as on a real home network.
+ */
+export const VLAB_ROUTERS = ['rackpilot', 'home-router'] as const;
+export type VlabRouter = (typeof VLAB_ROUTERS)[number];
+
+/**
  * The bridged lab network: where it is, whether it can be used here, and what using it does.
  * It exists only while bridged nodes run; Rackpilot never touches any other interface or route.
  */
@@ -44,10 +53,17 @@ export interface VlabBridgedStatus {
   /** Bridged nodes running now. */
   running: number;
   /**
-   * What starting the first bridged node does to the boot settings (full DHCP on the veth), and
-   * that they are put back when the last one stops.
+   * What starting the first bridged node does to the boot settings (full DHCP or proxyDHCP on
+   * the veth, by `router`), and that they are put back when the last one stops.
    */
   bootTakeover: string;
+  /**
+   * Who hands out the lab's addresses: the running lab's shape while `active`, else the one the
+   * next lab gets (it cannot change while bridged nodes run). Additive: absent from older cores.
+   */
+  router?: VlabRouter;
+  /** Why the home-router shape cannot run here (dnsmasq missing), or null. Additive. */
+  homeRouterUnavailable?: string | null;
 }
 
 export type VmAccelerator = 'kvm' | 'tcg';
@@ -147,6 +163,8 @@ export const VlabErrorCode = {
   LabSubnetInUse: 'E_LAB_SUBNET_IN_USE',
   /** Setting up or tearing down the lab namespace, bridge, veth or a tap failed. */
   LabNetworkFailed: 'E_LAB_NETWORK_FAILED',
+  /** The home-LAN shape needs dnsmasq (dnsmasq-base) as the pretend router, and it is missing. */
+  HomeRouterUnavailable: 'E_HOME_ROUTER_UNAVAILABLE',
 } as const;
 
 export const VM_LIMITS = {
@@ -182,13 +200,27 @@ export const vlabCreateInput = z
       .regex(/^[a-z][a-z0-9-]{0,19}$/i, 'The name prefix uses letters, digits and hyphens (at most 20), e.g. vnode')
       .default('vnode'),
     /**
-     * rootless (default, no privileges) or bridged (a tap on Rackpilot's lab bridge, full DHCP
-     * from Rackpilot; needs root). See VlabStatus.network.bridged for what bridged does.
+     * rootless (default, no privileges) or bridged (a tap on Rackpilot's lab bridge, addresses
+     * from Rackpilot or the lab's home router; needs root). See VlabStatus.network.bridged.
      */
     network: z.enum(VLAB_NETWORK_MODES).default('rootless'),
+    /**
+     * Bridged only: the bridged lab's shape for these nodes. It is lab-wide (as vlab.configure
+     * sets it), so it is refused while bridged nodes run with the other one. Absent: unchanged.
+     */
+    router: z.enum(VLAB_ROUTERS).optional(),
   })
   .strict();
 export type VlabCreateInput = z.output<typeof vlabCreateInput>;
+
+/** Lab-wide settings of the practice rack (a change applies to the next bridged lab). */
+export const vlabConfigureInput = z
+  .object({
+    /** The bridged lab's shape; refused while bridged nodes run (stop them first). */
+    router: z.enum(VLAB_ROUTERS),
+  })
+  .strict();
+export type VlabConfigureInput = z.output<typeof vlabConfigureInput>;
 
 export const vlabIdInput = z.object({ id: vmId }).strict();
 

@@ -5,6 +5,7 @@ import type { AssetCache } from './assets/asset-cache';
 import type { ServiceStarter } from './boot-service';
 import { startBootHttpServer } from './http/boot-http-server';
 import type { ProfilesService } from './profiles/profiles-service';
+import type { StaticInterface } from './profiles/render';
 import { ipxeBinaryPath } from './tftp-starter';
 
 export interface HttpWiring {
@@ -14,6 +15,8 @@ export interface HttpWiring {
   assetsDir: string | null;
   /** The app's SSH public keys, put into every node's user-data (read per request). */
   adminPublicKeys: () => readonly string[];
+  /** A node's static NICs besides the PXE one, for its network-config (the practice rack's peers). */
+  extraInterfaces?: (nodeId: string) => readonly StaticInterface[];
   log: Logger;
 }
 
@@ -35,6 +38,7 @@ export function httpStarter(w: HttpWiring): ServiceStarter {
       ...(isLocalOnly(config.serverAddress) ? {} : { advertisedUrl: `http://${config.serverAddress}:${config.ports.http}` }),
       autoEnrolProfileId: config.autoEnrol ? DISCOVERY_PROFILE_ID : null,
       ipxeBinary: (name) => ipxeBinaryPath(w.assetsDir, config, name),
+      ...(w.extraInterfaces ? { extraInterfaces: w.extraInterfaces } : {}),
       log: w.log,
     });
     return { address: config.serverAddress, port: server.port, close: () => server.close() };

@@ -11,6 +11,7 @@ import { BootTimeline } from './boot-timeline';
 import { dhcpStarter, proxyDhcpStarter } from './dhcp-starters';
 import { httpStarter } from './http-starter';
 import type { ProfilesService } from './profiles/profiles-service';
+import type { StaticInterface } from './profiles/render';
 import { ipxeStatus, tftpStarter } from './tftp-starter';
 
 export interface BootWiring {
@@ -22,13 +23,23 @@ export interface BootWiring {
   profiles: ProfilesService;
   assets: AssetCache;
   adminPublicKeys: () => readonly string[];
+  /** A node's static NICs besides the PXE one (HttpWiring.extraInterfaces). */
+  extraInterfaces?: (nodeId: string) => readonly StaticInterface[];
 }
 
 export function createBootStarters(w: BootWiring): BootStarters {
   const timeline = new BootTimeline(w.inventory);
   const dhcp = { inventory: w.inventory, db: w.db, log: w.log, onEvent: timeline.dhcp };
   return {
-    http: httpStarter({ inventory: w.inventory, profiles: w.profiles, assets: w.assets, assetsDir: w.assetsDir, adminPublicKeys: w.adminPublicKeys, log: w.log }),
+    http: httpStarter({
+      inventory: w.inventory,
+      profiles: w.profiles,
+      assets: w.assets,
+      assetsDir: w.assetsDir,
+      adminPublicKeys: w.adminPublicKeys,
+      ...(w.extraInterfaces ? { extraInterfaces: w.extraInterfaces } : {}),
+      log: w.log,
+    }),
     tftp: tftpStarter(w.assetsDir, w.log, timeline.tftp),
     proxyDhcp: proxyDhcpStarter(dhcp),
     dhcp: dhcpStarter(dhcp),

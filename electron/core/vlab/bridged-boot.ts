@@ -1,14 +1,16 @@
 /**
  * The boot services while bridged nodes run. They run in this machine's namespace; on the lab's
- * veth they serve full DHCP (allowed: the wire is isolated and Rackpilot's own), TFTP and HTTP.
+ * veth they serve TFTP, HTTP and either full DHCP (allowed: the wire is isolated and Rackpilot's
+ * own) or, in the home-LAN shape where the lab's home router hands out addresses, proxyDHCP.
  * There is one boot configuration, so the user's is saved first — in the settings, so a crash
  * cannot lose it — and put back (and the services left running or stopped as they were) when
  * the last bridged node stops, the app closes, or at the next start after a crash.
  */
 import type { BootConfig, BootStatus } from '../../../shared/domain/boot';
-import { VlabErrorCode } from '../../../shared/domain/vlab';
+import { VlabErrorCode, type VlabRouter } from '../../../shared/domain/vlab';
 import { RackpilotError } from '../../../shared/errors';
 import type { SettingsRepo } from '../store/settings-repo';
+import { HOME_ROUTER } from './home-router';
 import { LAB_CIDR, LAB_SUBNET, type LabNames } from './lab-namespace';
 
 /** What the practice rack needs of the boot services (BootService provides it). */
@@ -29,21 +31,24 @@ interface Saved {
   wasRunning: boolean;
 }
 
-export function bridgedBootConfig(current: BootConfig, names: LabNames): BootConfig {
+export function bridgedBootConfig(current: BootConfig, names: LabNames, router: VlabRouter = 'rackpilot'): BootConfig {
+  const onVeth: BootConfig = { ...current, serverAddress: LAB_SUBNET.hostAddress, interfaceName: names.hostIf, ports: { ...current.ports, ...PXE_PORTS }, forceDhcp: false };
+  // The home router gives the addresses; proxyDHCP adds only the boot answer (the pool is unused).
+  if (router === 'home-router') return { ...onVeth, mode: 'proxy' };
   return {
-    ...current,
+    ...onVeth,
     mode: 'dhcp',
-    serverAddress: LAB_SUBNET.hostAddress,
-    interfaceName: names.hostIf,
-    ports: { ...current.ports, ...PXE_PORTS },
     // No router and no DNS: the lab reaches this machine and nothing beyond it.
     dhcpPool: { start: LAB_SUBNET.poolStart, end: LAB_SUBNET.poolEnd, subnetMask: LAB_SUBNET.netmask, router: '', dns: [], leaseSeconds: 3600 },
-    forceDhcp: false,
   };
 }
 
-export function bootTakeoverText(names: LabNames): string {
-  return `Starting the first bridged node saves your boot settings and runs the boot services as full DHCP (pool ${LAB_SUBNET.poolStart}–${LAB_SUBNET.poolEnd}), TFTP (69) and HTTP on ${names.hostIf} (${LAB_SUBNET.hostAddress}, ${LAB_CIDR}) only — a veth into Rackpilot's own namespace, not your network. Your settings (and whether the services ran) are put back when the last bridged node stops or Rackpilot closes.`;
+export function bootTakeoverText(names: LabNames, router: VlabRouter = 'rackpilot'): string {
+  const where = `on ${names.hostIf} (${LAB_SUBNET.hostAddress}, ${LAB_CIDR}) only — a veth into Rackpilot's own namespace, not your network. Your settings (and whether the services ran) are put back when the last bridged node stops or Rackpilot closes.`;
+  if (router === 'home-router') {
+    return `Starting the first bridged node starts the lab's home router (dnsmasq inside the lab namespace at ${HOME_ROUTER.address}, handing out ${HOME_ROUTER.poolStart}–${HOME_ROUTER.poolEnd}, addresses only), saves your boot settings and runs the boot services as proxyDHCP (67, 4011), TFTP (69) and HTTP ${where}`;
+  }
+  return `Starting the first bridged node saves your boot settings and runs the boot services as full DHCP (pool ${LAB_SUBNET.poolStart}–${LAB_SUBNET.poolEnd}), TFTP (69) and HTTP ${where}`;
 }
 
 function settingsDoc(settings: SettingsRepo): Record<string, unknown> {
@@ -68,6 +73,8 @@ export class BridgedBoot {
     private readonly boot: BootControl,
     private readonly settings: SettingsRepo,
     private readonly names: LabNames,
+    /** Which shape takeOver() serves; restore() needs none. */
+    private readonly router: VlabRouter = 'rackpilot',
   ) {}
 
   /** Our settings are in force (possibly left by a crash). */
@@ -83,7 +90,7 @@ export class BridgedBoot {
     }
     try {
       await this.boot.stop();
-      await this.boot.configure(bridgedBootConfig(this.boot.config(), this.names));
+      await this.boot.configure(bridgedBootConfig(this.boot.config(), this.names, this.router));
       const status = await this.boot.start();
       const down = status.services.filter((s) => s.state !== 'listening');
       if (down.length > 0) {

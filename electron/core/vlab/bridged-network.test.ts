@@ -5,9 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BOOT_CONFIG, type BootConfig, type BootStatus } from '../../../shared/domain/boot';
 import type { SettingsRepo } from '../store/settings-repo';
-import { BridgedBoot, bridgedBootConfig, type BootControl } from './bridged-boot';
+import { BridgedBoot, bootTakeoverText, bridgedBootConfig, type BootControl } from './bridged-boot';
 import { isLeftoverLab, labNames, routesIntoLab, tapName } from './lab-namespace';
 import { labPrivilegesFrom } from './lab-privileges';
+import { readLabShape, writeLabShape } from './lab-shape';
 
 const own = labNames('/home/ada/.config/rackpilot', 4242);
 
@@ -140,6 +141,37 @@ describe('the boot takeover', () => {
     expect(c.dhcpPool).toEqual({ start: '10.78.0.100', end: '10.78.0.199', subnetMask: '255.255.255.0', router: '', dns: [], leaseSeconds: 3600 });
   });
 
+  it('home-LAN shape: proxyDHCP on the veth only, with the firmware ports, and no address pool of its own', () => {
+    const c = bridgedBootConfig(users, own, 'home-router');
+    expect(c).toMatchObject({ mode: 'proxy', serverAddress: '10.78.0.1', interfaceName: own.hostIf, ports: { dhcp: 67, proxy: 4011, tftp: 69, http: 8080 }, forceDhcp: false });
+    // Untouched: proxy mode hands out no addresses (the lab's home router does).
+    expect(c.dhcpPool).toEqual(users.dhcpPool);
+    expect(bootTakeoverText(own, 'home-router')).toMatch(/home router \(dnsmasq inside the lab namespace at 10\.78\.0\.254.*proxyDHCP \(67, 4011\).*put back/);
+    expect(bootTakeoverText(own)).toMatch(/full DHCP \(pool 10\.78\.0\.100–10\.78\.0\.199\)/);
+  });
+
+  it('home-LAN shape: takes over as proxyDHCP and restores the user’s settings exactly', async () => {
+    const userDhcp: BootConfig = { ...users, mode: 'dhcp', dhcpPool: { start: '192.168.9.10', end: '192.168.9.20', subnetMask: '255.255.255.0', router: '192.168.9.1', dns: ['192.168.9.1'], leaseSeconds: 600 } };
+    const boot = fakeBoot(userDhcp, true);
+    const settings = memorySettings();
+    const takeover = new BridgedBoot(boot.control, settings, own, 'home-router');
+    await takeover.takeOver();
+    expect(boot.config).toMatchObject({ mode: 'proxy', interfaceName: own.hostIf, serverAddress: '10.78.0.1' });
+    expect(boot.running).toBe(true);
+    expect(boot.calls).toEqual(['stop', 'configure', 'start']);
+    await new BridgedBoot(boot.control, settings, own).restore();
+    expect(boot.config).toEqual(userDhcp);
+    expect(boot.running).toBe(true);
+  });
+
+  it('home-LAN shape: a proxyDHCP that cannot listen fails the takeover and restores at once', async () => {
+    const boot = fakeBoot(users, false, ['proxy-dhcp']);
+    const takeover = new BridgedBoot(boot.control, memorySettings(), own, 'home-router');
+    await expect(takeover.takeOver()).rejects.toThrow(/could not serve the bridged lab on rplab-[0-9a-f]{6}: proxy-dhcp: proxy-dhcp refused/);
+    expect(boot.config).toEqual(users);
+    expect(boot.running).toBe(false);
+  });
+
   it('puts the user’s settings back, running as they were', async () => {
     const boot = fakeBoot(users, true);
     const settings = memorySettings();
@@ -161,5 +193,18 @@ describe('the boot takeover', () => {
     expect(boot.config).toEqual(users);
     expect(boot.running).toBe(false);
     expect(takeover.active).toBe(false);
+  });
+});
+
+describe('the lab’s shape setting', () => {
+  it('defaults to Rackpilot as the DHCP server, keeps a choice, and ignores junk', () => {
+    const settings = memorySettings();
+    expect(readLabShape(settings)).toBe('rackpilot');
+    settings.setDocument('vlab', { peerGroup: '239.255.1.2:30000' });
+    writeLabShape(settings, 'home-router');
+    expect(readLabShape(settings)).toBe('home-router');
+    expect(settings.getDocument('vlab')).toEqual({ peerGroup: '239.255.1.2:30000', bridgedRouter: 'home-router' });
+    settings.setDocument('vlab', { bridgedRouter: 'openwrt' });
+    expect(readLabShape(settings)).toBe('rackpilot');
   });
 });

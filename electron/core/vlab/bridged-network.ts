@@ -1,18 +1,22 @@
 /**
- * The bridged practice rack: brings the lab wire (lab-namespace.ts) and the boot services
- * (bridged-boot.ts) up for the first bridged node that starts, gives each node its tap, and takes
- * everything down again — taps, veth, namespace, boot settings — when the last one stops, on app
- * close, and at the next start after a crash. Bridged is never chosen for the user: a node is
- * bridged only when it was created with `network: 'bridged'`.
+ * The bridged practice rack: brings the lab wire (lab-namespace.ts), in the home-LAN shape its
+ * home router (home-router.ts), and the boot services (bridged-boot.ts) up for the first bridged
+ * node that starts, gives each node its tap, and takes everything down again — taps, router, veth,
+ * namespace, boot settings — when the last one stops, on app close, and at the next start after a
+ * crash. Bridged is never chosen for the user: a node is bridged only when it was created with
+ * `network: 'bridged'`.
  */
-import type { VlabBridgedStatus } from '../../../shared/domain/vlab';
+import type { VlabBridgedStatus, VlabRouter } from '../../../shared/domain/vlab';
 import { VlabErrorCode } from '../../../shared/domain/vlab';
-import { RackpilotError } from '../../../shared/errors';
+import { ErrorCode, RackpilotError } from '../../../shared/errors';
 import type { Logger } from '../log';
 import type { SettingsRepo } from '../store/settings-repo';
 import { BridgedBoot, bootTakeoverText, type BootControl } from './bridged-boot';
+import { HomeRouter, homeRouterUnavailable, removeRouterLeases } from './home-router';
 import { findIp, LAB_CIDR, LAB_SUBNET, LabNamespace, labNames, removeLeftoverLabs, tapName, type LabNames } from './lab-namespace';
 import { labPrivileges } from './lab-privileges';
+import { LAB_SHAPE_NAMES, readLabShape, writeLabShape } from './lab-shape';
+import { watchRouterLeases } from './router-leases';
 
 export interface BridgedDeps {
   dataDir: string;
@@ -20,6 +24,8 @@ export interface BridgedDeps {
   boot: BootControl | undefined;
   settings: SettingsRepo;
   log: Logger;
+  /** Home-LAN shape: the lab's router leased `ip` to `mac` (where SSH finds that node). */
+  onRouterLease?: (mac: string, ip: string) => void;
 }
 
 /** Where a bridged node's QEMU runs and plugs in. */
@@ -33,6 +39,9 @@ export class BridgedNetwork {
   readonly names: LabNames;
   private readonly attached = new Set<string>();
   private busy: Promise<unknown> = Promise.resolve();
+  /** The running lab's shape; null while there is no lab. */
+  private shape: VlabRouter | null = null;
+  private router: { process: HomeRouter; stopWatching: () => void } | null = null;
 
   constructor(private readonly deps: BridgedDeps) {
     this.names = labNames(deps.dataDir);
@@ -61,17 +70,41 @@ export class BridgedNetwork {
   status(): VlabBridgedStatus {
     const why = this.unavailable();
     const ipPath = findIp();
+    const router = this.shape ?? readLabShape(this.deps.settings);
     return {
       available: why === null,
-      reason: why ?? `an isolated ${LAB_CIDR} in the namespace ${this.names.ns}, where Rackpilot is the DHCP server; create nodes with network "bridged" to use it`,
+      reason: why ?? `${LAB_CIDR} in the namespace ${this.names.ns} (${LAB_SHAPE_NAMES[router]}); create nodes with network "bridged" to use it`,
       namespace: this.names.ns,
       hostInterface: this.names.hostIf,
       subnet: LAB_CIDR,
       hostAddress: LAB_SUBNET.hostAddress,
       active: ipPath !== null && this.attached.size > 0 && new LabNamespace(this.names, ipPath).exists(),
       running: this.attached.size,
-      bootTakeover: bootTakeoverText(this.names),
+      bootTakeover: bootTakeoverText(this.names, router),
+      router,
+      homeRouterUnavailable: homeRouterUnavailable(),
     };
+  }
+
+  /** Chooses the next lab's shape; refused while bridged nodes run (their wire has one already). */
+  configure(router: VlabRouter): Promise<void> {
+    return this.serialised(async () => {
+      if (this.attached.size > 0 && router !== this.shape) {
+        throw new RackpilotError(
+          ErrorCode.Conflict,
+          `The bridged lab is running (${LAB_SHAPE_NAMES[this.shape ?? 'rackpilot']}) with ${this.attached.size} node(s) on it. Stop its bridged nodes first, then change the shape.`,
+        );
+      }
+      if (router === 'home-router') this.assertHomeRouter();
+      writeLabShape(this.deps.settings, router);
+    });
+  }
+
+  private assertHomeRouter(): void {
+    const why = homeRouterUnavailable();
+    if (why) {
+      throw new RackpilotError(VlabErrorCode.HomeRouterUnavailable, `The home-LAN shape cannot run here: ${why}. The isolated lab (Rackpilot as the DHCP server) works without it.`);
+    }
   }
 
   /** Lab up (first node: namespace, veth, boot services), then this node's tap. */
@@ -80,18 +113,24 @@ export class BridgedNetwork {
       this.assertAvailable(`${vmName}`);
       const ipPath = findIp() as string;
       const lab = new LabNamespace(this.names, ipPath);
-      const boot = new BridgedBoot(this.deps.boot as BootControl, this.deps.settings, this.names);
+      const shape = this.attached.size === 0 ? readLabShape(this.deps.settings) : (this.shape ?? 'rackpilot');
+      const boot = new BridgedBoot(this.deps.boot as BootControl, this.deps.settings, this.names, shape);
       if (this.attached.size === 0) {
+        if (shape === 'home-router') this.assertHomeRouter();
         // A namespace without running nodes is a leftover: start from a clean wire.
         lab.destroy();
         lab.create();
         try {
+          // The router first: a node's firmware may ask for an address as soon as it starts.
+          if (shape === 'home-router') await this.startRouter(lab, ipPath);
           await boot.takeOver();
         } catch (err) {
+          await this.stopRouter();
           lab.destroy();
           throw err;
         }
-        this.deps.log.info('bridged lab network up', { ns: this.names.ns, veth: this.names.hostIf, subnet: LAB_CIDR });
+        this.shape = shape;
+        this.deps.log.info('bridged lab network up', { ns: this.names.ns, veth: this.names.hostIf, subnet: LAB_CIDR, shape });
       }
       const tap = tapName(vmId);
       try {
@@ -132,6 +171,7 @@ export class BridgedNetwork {
       const removed = removeLeftoverLabs(ipPath, this.names);
       if (removed.length > 0) this.deps.log.warn(`removed leftover lab network(s) of an earlier run: ${removed.join(', ')}`);
     }
+    removeRouterLeases(this.deps.dataDir);
     if (this.deps.boot) {
       const boot = new BridgedBoot(this.deps.boot, this.deps.settings, this.names);
       if (boot.active) {
@@ -145,9 +185,25 @@ export class BridgedNetwork {
     try {
       await boot.restore();
     } finally {
+      await this.stopRouter();
       lab.destroy();
+      this.shape = null;
       this.deps.log.info('bridged lab network down', { ns: this.names.ns });
     }
+  }
+
+  private async startRouter(lab: LabNamespace, ipPath: string): Promise<void> {
+    const dnsmasq = new HomeRouter(this.deps.dataDir, this.names.ns, this.deps.log);
+    await dnsmasq.start({ ipPath, ns: this.names.ns, bridge: this.names.bridge, addBridgeAddress: (cidr) => lab.addBridgeAddress(cidr) });
+    const onLease = this.deps.onRouterLease ?? (() => {});
+    this.router = { process: dnsmasq, stopWatching: watchRouterLeases(dnsmasq.leaseFile, onLease) };
+  }
+
+  private async stopRouter(): Promise<void> {
+    const router = this.router;
+    this.router = null;
+    router?.stopWatching();
+    await router?.process.stop();
   }
 
   private serialised<T>(work: () => Promise<T>): Promise<T> {

@@ -3,11 +3,12 @@
  * node on Rackpilot's own lab bridge PXE boot from its full DHCP, TFTP and HTTP on the veth; the
  * lease lands on the inventory node; stopping the last node takes the namespace, veth, taps and
  * the boot takeover away (the user's boot settings come back as they were), and so do app close
- * and the next start after a crash. Without root the lab part is skipped with the reason (a
+ * and the next start after a crash. In the home-LAN shape a dnsmasq "router" in the namespace
+ * hands out the address and Rackpilot answers as proxyDHCP; it goes with the lab, crash or not. Without root the lab part is skipped with the reason (a
  * failure under CI); the refusal of bridged without privileges runs everywhere.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -17,6 +18,7 @@ import { skipLab } from '../testing/lab-gate';
 import { isRoot } from '../testing/lab-net';
 import { rejection } from '../testing/rejection';
 import { freePort } from '../testing/sshd';
+import { dnsmasqArgs } from './home-router';
 import { findIp, labNames } from './lab-namespace';
 import { vlabTestApp, vmPids, waitForConsole, type VlabTestApp } from './test-vlab';
 
@@ -30,6 +32,8 @@ afterEach(async () => {
 const ip = findIp() ?? 'ip';
 const namespaces = () => execFileSync(ip, ['netns', 'list']).toString();
 const linkExists = (name: string) => spawnSync(ip, ['link', 'show', 'dev', name], { stdio: 'ignore' }).status === 0;
+/** dnsmasq processes of a lab (their lease file is named after its namespace), wherever they run. */
+const routerPids = (ns: string) => spawnSync('pgrep', ['-f', `dnsmasq .*${ns}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
 
 /** The user's own boot settings: proxyDHCP on loopback, running. Bridged must give them back. */
 async function usersBootConfig(app: VlabTestApp): Promise<BootConfig> {
@@ -108,6 +112,57 @@ describe.skipIf(skip)('bridged practice rack (root, namespaces, QEMU TCG)', () =
     assertNoLab(dir, [bios.id, uefi.id]);
   });
 
+  it('home LAN: a BIOS node gets its address from the lab’s dnsmasq router and its boot answer from Rackpilot’s proxyDHCP, and nothing is left behind', { timeout: 300_000 }, async () => {
+    t = vlabTestApp({ accelerator: 'tcg' });
+    const { client, dir } = t;
+    const names = labNames(dir);
+    const users = await usersBootConfig(t);
+
+    const configured = await client.call('vlab.configure', { router: 'home-router' });
+    expect(configured.network.bridged).toMatchObject({ router: 'home-router', homeRouterUnavailable: null, active: false });
+    expect(configured.network.bridged?.bootTakeover).toMatch(/home router \(dnsmasq .*proxyDHCP .*put back/);
+    const [vm] = await client.call('vlab.create', { firmware: 'bios', memoryMb: 256, diskGb: 1, namePrefix: 'home', network: 'bridged' });
+    if (!vm?.nodeId) throw new Error('vlab.create returned no node');
+    await client.call('nodes.install', { id: vm.nodeId, profileId: 'live-image', confirmName: vm.name });
+
+    const started = Date.now();
+    await client.call('vlab.start', { id: vm.id });
+    // The router runs inside the lab namespace (and only there), with its lease file in the data dir.
+    const inLab = execFileSync(ip, ['netns', 'pids', names.ns]).toString().split('\n').filter(Boolean);
+    expect(inLab.map((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim())).toContain('dnsmasq');
+    expect(routerPids(names.ns)).toHaveLength(1);
+    expect(execFileSync(ip, ['-n', names.ns, '-4', 'addr', 'show', 'dev', 'br0']).toString()).toContain('10.78.0.254/24');
+    const boot = await client.call('boot.status', {});
+    expect(boot.config).toMatchObject({ mode: 'proxy', serverAddress: '10.78.0.1', interfaceName: names.hostIf, ports: { dhcp: 67, proxy: 4011, tftp: 69 } });
+    expect(boot.services.map((s) => `${s.name} ${s.state}`)).toEqual(['http listening', 'tftp listening', 'proxy-dhcp listening']);
+    expect((await client.call('vlab.status', {})).network.bridged).toMatchObject({ active: true, running: 1, router: 'home-router' });
+    // The running lab keeps its shape.
+    expect((await rejection(client.call('vlab.configure', { router: 'rackpilot' }))).code).toBe('E_CONFLICT');
+
+    // iPXE: the router's address (its pool is .50–.99), then Rackpilot's script over HTTP.
+    const text = await waitForConsole(client, vm.id, /10\.78\.0\.1:\d+\/boot\.ipxe/, 180_000);
+    console.info(`home LAN: boot.ipxe fetched ${((Date.now() - started) / 1000).toFixed(1)} s after start (BIOS, TCG)`);
+    expect(text).toMatch(/10\.78\.0\.([5-9]\d)\/255\.255\.255\.0 gw 10\.78\.0\.254/);
+    // From the router's lease file onto the inventory node: SSH goes there.
+    await expect.poll(async () => (await client.call('nodes.get', { id: vm.nodeId ?? '' })).address, { timeout: 30_000, interval: 500 }).toMatch(/^10\.78\.0\.([5-9]\d)$/);
+    const timeline = (await client.call('events.list', { subjectId: vm.nodeId, limit: 200 })).map((e) => `${e.kind} ${e.summary}`).join('\n');
+    expect(timeline).toMatch(/boot\.http .*boot\.ipxe/);
+    expect(timeline).toMatch(/vlab\.address .*home router 10\.78\.0\.\d+/);
+    // Rackpilot leased nothing: the address is the router's.
+    expect(timeline).not.toMatch(/Leased/);
+
+    await client.call('vlab.stop', { id: vm.id, force: true });
+    assertNoLab(dir, [vm.id]);
+    expect(routerPids(names.ns)).toEqual([]);
+    expect(existsSync(join(dir, 'vlab', `home-router-${names.ns}.leases`))).toBe(false);
+    const restored = await client.call('boot.status', {});
+    expect(restored.config).toEqual(users);
+    expect(restored.running).toBe(true);
+    // The shape is a setting: the next lab is a home LAN again.
+    expect((await client.call('vlab.status', {})).network.bridged).toMatchObject({ active: false, router: 'home-router' });
+    await client.call('vlab.destroy', { id: vm.id, confirm: true, removeNode: true });
+  });
+
   it('takes the lab down when the app closes, and after a crash removes leftovers and restores the boot settings', { timeout: 120_000 }, async () => {
     t = vlabTestApp({ accelerator: 'tcg' });
     const dir = t.dir;
@@ -119,9 +174,17 @@ describe.skipIf(skip)('bridged practice rack (root, namespaces, QEMU TCG)', () =
     await t.close({ keepDir: true });
     assertNoLab(dir, [vm.id]);
 
-    // A crash: the namespace (of a Rackpilot that is gone) and the taken-over settings remain.
+    // A crash: the namespace (of a Rackpilot that is gone) with its home router still running,
+    // and the taken-over settings remain.
     const dead = labNames(dir, 999_999);
     execFileSync(ip, ['netns', 'add', dead.ns]);
+    execFileSync(ip, ['-n', dead.ns, 'link', 'add', 'br0', 'type', 'bridge']);
+    execFileSync(ip, ['-n', dead.ns, 'addr', 'add', '10.78.0.254/24', 'dev', 'br0']);
+    execFileSync(ip, ['-n', dead.ns, 'link', 'set', 'br0', 'up']);
+    const leases = join(dir, 'vlab', `home-router-${dead.ns}.leases`);
+    const orphan = spawn(ip, ['netns', 'exec', dead.ns, '/usr/sbin/dnsmasq', ...dnsmasqArgs({ bridge: 'br0', leaseFile: leases })], { stdio: 'ignore', detached: true });
+    orphan.unref();
+    await expect.poll(() => routerPids(dead.ns), { timeout: 10_000 }).toHaveLength(1);
     const { openStore } = await import('../store/database');
     const { SettingsRepo } = await import('../store/settings-repo');
     const { db } = openStore(dir);
@@ -132,6 +195,8 @@ describe.skipIf(skip)('bridged practice rack (root, namespaces, QEMU TCG)', () =
 
     t = vlabTestApp({ accelerator: 'tcg' }, dir);
     await expect.poll(() => namespaces(), { timeout: 10_000 }).not.toContain(dead.ns);
+    await expect.poll(() => routerPids(dead.ns), { timeout: 10_000 }).toEqual([]);
+    expect(existsSync(leases)).toBe(false);
     await expect.poll(async () => (await t?.client.call('boot.status', {}))?.config, { timeout: 10_000 }).toEqual(users);
     expect((await t.client.call('boot.status', {})).running).toBe(false);
   });
@@ -155,7 +220,8 @@ describe('bridged practice rack: bad input', () => {
     try {
       const entry = `import { BridgedNetwork } from ${JSON.stringify(join(__dirname, 'bridged-network.ts'))};
         const log = { info() {}, warn() {}, error() {}, debug() {} };
-        const lab = new BridgedNetwork({ dataDir: '/nonexistent', boot: undefined, settings: undefined, log });
+        const settings = { getDocument() { return null; }, setDocument() {} };
+        const lab = new BridgedNetwork({ dataDir: '/nonexistent', boot: undefined, settings, log });
         try { lab.assertAvailable('A bridged node'); console.log(JSON.stringify({ ok: true })); }
         catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message, status: lab.status() })); }`;
       const out = join(work, 'check.cjs');

@@ -1,5 +1,7 @@
 /** Names, MACs and node-to-node addresses for new virtual nodes, unique against what exists. */
 import { randomBytes } from 'node:crypto';
+import type { VirtualNode } from '../../../shared/domain/vlab';
+import type { StaticInterface } from '../boot/profiles/render';
 
 /** QEMU's own prefix (locally administered): never a real vendor's card on the user's LAN. */
 const QEMU_OUI = '52:54:00';
@@ -35,4 +37,9 @@ export function nextPeerAddress(used: ReadonlySet<string>): string {
     if (!used.has(address)) return address;
   }
   throw new Error(`the nodes' network ${PEER_NETWORK.prefix}.0/${PEER_NETWORK.mask} is full`);
+}
+
+/** The peer NIC as the node's network-config sets it (by its MAC; the id names it `peer`). */
+export function peerInterface(peer: NonNullable<VirtualNode['peer']>): StaticInterface {
+  return { id: 'peer', mac: peer.mac, address: `${peer.address}/${PEER_NETWORK.mask}` };
 }

@@ -10,7 +10,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { VlabErrorCode } from '../../../shared/domain/vlab';
 import { RackpilotError } from '../../../shared/errors';
@@ -193,8 +193,17 @@ export class LabNamespace {
     this.quietly('-n', this.names.ns, 'link', 'del', tap);
   }
 
-  /** Deleting the namespace deletes its bridge, taps and veth end (and so the host end). */
+  /** An address on the lab bridge, inside the namespace (the home router's). */
+  addBridgeAddress(cidr: string): void {
+    this.ip(`address the lab bridge with ${cidr}`, '-n', this.names.ns, 'addr', 'add', cidr, 'dev', this.names.bridge);
+  }
+
+  /**
+   * Deleting the namespace deletes its bridge, taps and veth end (and so the host end). A router
+   * still running in it would keep the namespace alive unnamed: it is ended first.
+   */
   destroy(): void {
+    endRouters(this.ipPath, this.names.ns);
     this.quietly('netns', 'del', this.names.ns);
     this.quietly('link', 'del', this.names.hostIf);
   }
@@ -213,11 +222,32 @@ export function listNamespaces(ipPath: string): string[] {
     .filter(Boolean);
 }
 
-/** Start-up: removes the leftover lab namespaces (see isLeftoverLab) and our stray veth. */
+/**
+ * Ends every dnsmasq in a lab namespace: the home router (home-router.ts), or one a crashed
+ * Rackpilot left running there. Only processes inside that namespace are looked at, and only
+ * dnsmasq is touched (a leftover QEMU is ended by its own check, stale-process.ts). Returns pids.
+ */
+export function endRouters(ipPath: string, ns: string): number[] {
+  const out = spawnSync(ipPath, ['netns', 'pids', ns], { encoding: 'utf8', timeout: 10_000 }).stdout ?? '';
+  const ended: number[] = [];
+  for (const pid of out.split('\n').map((l) => Number(l.trim())).filter((n) => Number.isInteger(n) && n > 0)) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'dnsmasq') continue;
+      process.kill(pid, 'SIGKILL');
+      ended.push(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ended;
+}
+
+/** Start-up: removes the leftover lab namespaces (see isLeftoverLab), their routers, and our stray veth. */
 export function removeLeftoverLabs(ipPath: string, own: LabNames): string[] {
   const removed: string[] = [];
   for (const ns of listNamespaces(ipPath)) {
     if (!isLeftoverLab(ns, own)) continue;
+    endRouters(ipPath, ns);
     spawnSync(ipPath, ['netns', 'del', ns], { stdio: 'ignore', timeout: 10_000 });
     removed.push(ns);
   }

@@ -6,8 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import type { VirtualNode, VlabConsoleTail, VlabCreateInput, VlabStatus } from '../../../shared/domain/vlab';
-import { ErrorCode, RackpilotError } from '../../../shared/errors';
+import type { VirtualNode, VlabConfigureInput, VlabConsoleTail, VlabCreateInput, VlabStatus } from '../../../shared/domain/vlab';
+import { ErrorCode, fieldError, RackpilotError } from '../../../shared/errors';
+import type { StaticInterface } from '../boot/profiles/render';
 import type { AuditLog } from '../events/audit';
 import type { EventBus } from '../events/bus';
 import type { Logger } from '../log';
@@ -20,8 +21,8 @@ import { BridgedNetwork } from './bridged-network';
 import { readConsoleTail, DEFAULT_CONSOLE_CAP } from './console-log';
 import { createDisk } from './disk';
 import { checkHost, chooseAccelerator, defaultPaths, installHint, missingMessage, qemuVersion, type AcceleratorChoice, type VlabPaths } from './host-tools';
-import { nextNames, nextPeerAddress, randomMac } from './identity';
-import { watchBridgedLeases } from './lease-watch';
+import { nextNames, nextPeerAddress, peerInterface, randomMac } from './identity';
+import { routerLeaseRecorder, watchBridgedLeases } from './lease-watch';
 import { bootReachability, chooseNetwork, freeLoopbackPort, peerGroup, type BootEndpoint } from './lab-network';
 import { endStaleVm } from './stale-process';
 import { VirtualNodesRepo } from './virtual-nodes-repo';
@@ -70,7 +71,13 @@ export class VlabService {
     this.paths = defaultPaths(o.paths);
     this.accelerator = o.accelerator ?? 'auto';
     this.records = new VmRecords(new VirtualNodesRepo(deps.db), deps.bus, deps.audit);
-    this.bridged = new BridgedNetwork({ dataDir: deps.dataDir, boot: deps.boot, settings: deps.settings, log: deps.log });
+    this.bridged = new BridgedNetwork({
+      dataDir: deps.dataDir,
+      boot: deps.boot,
+      settings: deps.settings,
+      log: deps.log,
+      onRouterLease: routerLeaseRecorder({ ...deps, records: this.records }),
+    });
     this.runner = new VmRunner(this.records, {
       dataDir: deps.dataDir,
       paths: this.paths,
@@ -104,6 +111,12 @@ export class VlabService {
     };
   }
 
+  /** Lab-wide settings: the bridged lab's shape (refused while bridged nodes run). */
+  async configure(input: VlabConfigureInput): Promise<VlabStatus> {
+    await this.bridged.configure(input.router);
+    return this.status();
+  }
+
   list(): VirtualNode[] {
     return this.records.list();
   }
@@ -117,16 +130,27 @@ export class VlabService {
     return this.records.forNode(nodeId, mac);
   }
 
+  /**
+   * The inventory node's NICs besides the PXE one, for its cloud-init network-config: a rootless
+   * node's peer link with the address Rackpilot gave it. The boot HTTP server asks per seed.
+   */
+  extraInterfaces(nodeId: string): StaticInterface[] {
+    const vm = this.records.list().find((v) => v.nodeId === nodeId);
+    return vm?.peer ? [peerInterface(vm.peer)] : [];
+  }
+
   isRunning(id: string): boolean {
     return this.runner.isRunning(id);
   }
 
   /** Stopped VMs with empty disks, each with its inventory node (same MAC, SSH via the forwarded port). */
   async create(input: VlabCreateInput): Promise<VirtualNode[]> {
+    const bridged = input.network === 'bridged';
+    if (input.router && !bridged) throw fieldError(ErrorCode.Validation, ['router'], 'The lab shape (router) applies to bridged nodes only; rootless nodes get their addresses from QEMU.');
     const host = checkHost(this.paths);
     if (!host.available || !host.firmwares[input.firmware]) throw qemuMissing(host.missing, { name: 'A new node', firmware: input.firmware });
-    const bridged = input.network === 'bridged';
     if (bridged) this.bridged.assertAvailable('A bridged node');
+    if (input.router) await this.bridged.configure(input.router);
     const { nodesRepo } = this.deps;
     const vms = this.records.list();
     const names = nextNames(input.namePrefix, input.count, (n) => !!nodesRepo.findByName(n) || vms.some((v) => v.name.toLowerCase() === n.toLowerCase()));
@@ -218,7 +242,7 @@ export class VlabService {
     const what = `Virtual node of the practice rack (QEMU, ${spec.firmware}, ${spec.memoryMb} MiB, ${spec.cpus} CPU, ${spec.diskGb} GiB disk)`;
     const reach =
       sshPort === null
-        ? { address: '', sshPort: 22, notes: `${what} on the bridged lab network. SSH reaches it at the address Rackpilot's DHCP leases it (recorded here when the lease is seen).` }
+        ? { address: '', sshPort: 22, notes: `${what} on the bridged lab network. SSH reaches it at the address it gets there, from Rackpilot's DHCP or the lab's home router (recorded here when the lease is seen).` }
         : { address: '127.0.0.1', sshPort, notes: `${what}. SSH reaches it through 127.0.0.1:${sshPort}.` };
     const node = this.deps.nodes.create({
       name: spec.name,

@@ -213,5 +213,24 @@ describe('practice rack: bad input', () => {
     expect(power.code).toBe('E_POWER_UNSUPPORTED');
     expect(power.message).toContain('r720-01');
   });
+
+  it('keeps the bridged lab’s shape as a setting, and refuses a shape for rootless nodes or an unknown one', async () => {
+    t = vlabTestApp();
+    expect((await t.client.call('vlab.status', {})).network.bridged?.router).toBe('rackpilot');
+    expect((await rejection(t.client.call('vlab.configure', { router: 'openwrt' as 'rackpilot' }))).code).toBe('E_VALIDATION');
+    const rootless = await rejection(t.client.call('vlab.create', { memoryMb: 256, diskGb: 1, router: 'home-router' }));
+    expect(rootless.code).toBe('E_VALIDATION');
+    expect(rootless.message).toMatch(/applies to bridged nodes only/);
+    expect(await t.client.call('nodes.list', {})).toEqual([]);
+    const bridged = (await t.client.call('vlab.status', {})).network.bridged;
+    if (!bridged?.available || bridged.homeRouterUnavailable) return; // the lab tier covers it where bridged runs
+    const status = await t.client.call('vlab.configure', { router: 'home-router' });
+    expect(status.network.bridged).toMatchObject({ router: 'home-router', active: false });
+    expect(status.network.bridged?.reason).toMatch(/home LAN: a router hands out addresses/);
+    const dir = t.dir;
+    await t.close({ keepDir: true });
+    t = vlabTestApp({}, dir);
+    expect((await t.client.call('vlab.status', {})).network.bridged?.router).toBe('home-router');
+  });
 });
 

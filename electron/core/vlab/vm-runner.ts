@@ -139,7 +139,7 @@ export class VmRunner {
       this.onLab.add(vm.id);
       // `ip netns exec` execs QEMU in place: same pid, so QMP, signals and pgrep work as rootless.
       const args = ['netns', 'exec', lab.ns, config.paths.qemu, ...buildQemuArgs({ ...common, network: { mode: 'bridged', tap: lab.tap } })];
-      launch = { qemu: lab.ipPath, args, sshPort: null, how: `on the bridged lab network (tap ${lab.tap} in ${lab.ns}); Rackpilot's DHCP answers it` };
+      launch = { qemu: lab.ipPath, args, sshPort: null, how: `on the bridged lab network (tap ${lab.tap} in ${lab.ns}); Rackpilot's boot services answer it` };
     } else {
       const sshPort = await this.sshPortFor(vm);
       const bootUrl = rootlessBootUrl((await config.bootEndpoint()).port);

@@ -88,7 +88,7 @@ export function CreateNodesDialog({ status, onClose }: { status: VlabStatus; onC
               {(control) => (
                 <select {...control} value={network} onChange={(e) => setNetwork(e.target.value as VlabNetworkMode)}>
                   <option value="rootless">Rootless</option>
-                  <option value="bridged">Bridged (lab bridge, full DHCP)</option>
+                  <option value="bridged">Bridged (lab bridge, {status.network.bridged?.router === 'home-router' ? 'home LAN: router + proxyDHCP' : 'isolated lab: full DHCP'})</option>
                 </select>
               )}
             </Field>

@@ -11,6 +11,7 @@ import { routeHref, useRouteItem } from '../../router';
 import { followVlab, useVlab } from '../../stores/vlab';
 import { CreateNodesDialog } from './CreateNodesDialog';
 import { LabImagePanel } from './LabImagePanel';
+import { LabShapePicker, LabShapeStatus } from './LabShapePicker';
 import { VirtualNodePanel } from './VirtualNodePanel';
 import { VirtualNodesTable } from './VirtualNodesTable';
 import './rack.css';
@@ -58,6 +59,7 @@ export function RackPage() {
       )}
       {status.available ? <StatusLine status={status} /> : <Unavailable status={status} />}
       {status.available && <LabImagePanel />}
+      {status.available && status.network.bridged?.available && <LabShapePicker bridged={status.network.bridged} />}
       {status.nodes.length === 0 ? (
         status.available && (
           <div className="empty">
@@ -129,6 +131,7 @@ function StatusLine({ status }: { status: VlabStatus }) {
       <p>
         <span className="badge">{network.mode === 'bridged' ? 'Bridged network' : 'Rootless network'}</span> <span className="muted">{network.reason}</span>
       </p>
+      {network.bridged?.available && <LabShapeStatus bridged={network.bridged} />}
       {status.qemuVersion && <p className="muted">QEMU {status.qemuVersion}</p>}
       {!network.bootReachable && network.bootMessage && (
         <p className="notice notice-warn" data-testid="rack-boot-warning">

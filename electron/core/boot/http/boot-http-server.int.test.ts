@@ -15,6 +15,7 @@ import { createLogger } from '../../log';
 import { createTempApp, tempDir, type TempApp } from '../../testing/temp-app';
 import { AssetCache } from '../assets/asset-cache';
 import { ProfilesService } from '../profiles/profiles-service';
+import type { StaticInterface } from '../profiles/render';
 import { startBootHttpServer, type BootHttpServer } from './boot-http-server';
 import type { LocalBoot } from './ipxe-script';
 
@@ -38,6 +39,8 @@ let t: TempApp;
 let server: BootHttpServer;
 let base: string;
 let profiles: ProfilesService;
+/** What the server's extraInterfaces lookup answers (the practice rack's peer NICs). */
+const extraNics = new Map<string, StaticInterface[]>();
 
 async function start(localBoot: LocalBoot = 'exit') {
   await server?.close();
@@ -58,6 +61,7 @@ async function start(localBoot: LocalBoot = 'exit') {
     assets,
     adminPublicKeys: [ADMIN_KEY],
     localBoot,
+    extraInterfaces: (nodeId) => extraNics.get(nodeId) ?? [],
     fetchIdleMs: 150,
     log: createLogger('error'),
   });
@@ -65,6 +69,7 @@ async function start(localBoot: LocalBoot = 'exit') {
 }
 
 beforeEach(async () => {
+  extraNics.clear();
   t = createTempApp();
   await start();
 });
@@ -142,6 +147,37 @@ describe('NoCloud seed', () => {
     expect(unknownNode.status).toBe(404);
     expect(await wrongToken.text()).toBe(await unknownNode.text());
     expect(events(node.id).map((e) => e.summary)).toEqual(expect.arrayContaining(['served meta-data (seed)', 'served user-data (seed)']));
+  });
+
+  it('network-config: DHCP on the PXE NIC, and the static NICs the lookup names for this node only', async () => {
+    const { node, token } = armedNode();
+    const other = armedNode('52:54:00:00:00:02');
+    const seed = `/nocloud/${node.id}/${token}/network-config`;
+    expect(parse(await (await get(seed)).text())).toEqual({ version: 2, ethernets: { pxe: { match: { macaddress: node.mac }, dhcp4: true } } });
+
+    // Asked per request: a peer NIC assigned meanwhile is in the next fetch.
+    extraNics.set(node.id, [{ id: 'peer', mac: '52:54:00:0a:0b:0c', address: '10.77.0.11/24' }]);
+    const res = await get(seed);
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(parse(await res.text())).toEqual({
+      version: 2,
+      ethernets: {
+        pxe: { match: { macaddress: node.mac }, dhcp4: true },
+        peer: { match: { macaddress: '52:54:00:0a:0b:0c' }, dhcp4: false, addresses: ['10.77.0.11/24'] },
+      },
+    });
+    const otherConfig = parse(await (await get(`/nocloud/${other.node.id}/${other.token}/network-config`)).text()) as { ethernets: object };
+    expect(Object.keys(otherConfig.ethernets)).toEqual(['pxe']);
+    expect(events(node.id).map((e) => e.summary)).toContain('served network-config (seed)');
+
+    // The same config on the kernel command line (cloud-init 22.4 never fetches the seed's copy);
+    // a node without static NICs boots the profile's command line unchanged.
+    const kernelLine = (await (await get(`/boot.ipxe?mac=${node.mac}`)).text()).split('\n').find((l) => l.startsWith('kernel ')) ?? '';
+    const arg = /\snetwork-config=([A-Za-z0-9+/=]+)\s/.exec(kernelLine)?.[1] ?? '';
+    expect(parse(Buffer.from(arg, 'base64').toString('utf8'))).toEqual(parse(await (await get(seed)).text()));
+    const otherKernel = (await (await get(`/boot.ipxe?mac=${other.node.mac}`)).text()).split('\n').find((l) => l.startsWith('kernel ')) ?? '';
+    expect(otherKernel).toMatch(/^kernel .*ds=nocloud-net/);
+    expect(otherKernel).not.toContain('network-config=');
   });
 });
 

@@ -56,7 +56,7 @@ export function serveBootScript(ctx: BootContext, res: ServerResponse, query: UR
 
   if (decision.action === 'install') {
     try {
-      const rendered = ctx.profiles.render(decision.profileId, node, decision.seedToken, { baseUrl, adminPublicKeys: ctx.adminPublicKeys() });
+      const rendered = ctx.profiles.render(decision.profileId, node, decision.seedToken, { baseUrl, adminPublicKeys: ctx.adminPublicKeys() }, ctx.options.extraInterfaces?.(node.id) ?? []);
       sendScript(res, installScript(node.name, rendered.profile.name, rendered.boot));
       ctx.timeline(node.id, `served boot.ipxe (install ${rendered.profile.name})`, { profileId: decision.profileId, client });
     } catch (err) {

@@ -3,6 +3,7 @@ import type { Logger } from '../../log';
 import type { BootInventory } from '../../nodes/boot-inventory';
 import type { AssetResolver } from '../assets/asset-cache';
 import type { ProfilesService } from '../profiles/profiles-service';
+import type { StaticInterface } from '../profiles/render';
 import type { LocalBoot } from './ipxe-script';
 
 export interface BootHttpOptions {
@@ -29,6 +30,11 @@ export interface BootHttpOptions {
    * pointed at /ipxe/<file>; null when this machine has none.
    */
   ipxeBinary?: (name: string) => string | null;
+  /**
+   * NICs of a node, besides the PXE one, whose static addresses its network-config sets (the
+   * practice rack's node-to-node link). Asked per request; absent or [] for most nodes.
+   */
+  extraInterfaces?: (nodeId: string) => readonly StaticInterface[];
   /** Largest phone-home body accepted (bytes). */
   maxPhoneHomeBytes?: number;
   /** Idle time after which an asset fetch counts as finished on the timeline. */

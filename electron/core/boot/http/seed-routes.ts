@@ -29,7 +29,7 @@ export function serveSeed(ctx: BootContext, res: ServerResponse, nodeId: string,
   ctx.clients.remember(client, node.id);
   let rendered;
   try {
-    rendered = ctx.profiles.render(node.profileId, node, token, { baseUrl, adminPublicKeys: ctx.adminPublicKeys() });
+    rendered = ctx.profiles.render(node.profileId, node, token, { baseUrl, adminPublicKeys: ctx.adminPublicKeys() }, ctx.options.extraInterfaces?.(node.id) ?? []);
   } catch (err) {
     const message = err instanceof RackpilotError ? err.message : String(err);
     ctx.timeline(node.id, `could not render ${file}: ${message}`, { file, error: message }, 'boot.error');

@@ -32,6 +32,7 @@ import {
   VENDOR_DATA,
   type BootServer,
   type InstallBoot,
+  type StaticInterface,
 } from './render';
 
 /** Everything the boot HTTP server serves for one node's install. */
@@ -108,17 +109,22 @@ export class ProfilesService {
     this.onChange({ id, removed: true });
   }
 
-  /** The node's boot and seed files, for the seed token its install was armed with. */
-  render(profileId: string, node: Node, seedToken: string, server: Omit<BootServer, 'assetPath'>): RenderedProfile {
+  /**
+   * The node's boot and seed files, for the seed token its install was armed with; `extraInterfaces`
+   * are NICs whose static addresses the network-config sets besides DHCP on the PXE NIC (on the
+   * kernel command line too, when there are any).
+   */
+  render(profileId: string, node: Node, seedToken: string, server: Omit<BootServer, 'assetPath'>, extraInterfaces: readonly StaticInterface[] = []): RenderedProfile {
     const profile = this.get(profileId);
     const vars = templateVars(profile, node, seedToken, { ...server, assetPath: this.assetPath });
+    const networkConfig = renderNetworkConfig(node, extraInterfaces);
     return {
       profile,
-      boot: renderInstallBoot(profile, vars),
+      boot: renderInstallBoot(profile, vars, extraInterfaces.length > 0 ? networkConfig : null),
       userData: renderUserData(profile, vars),
       metaData: renderMetaData(node, seedToken),
       vendorData: VENDOR_DATA,
-      networkConfig: renderNetworkConfig(node),
+      networkConfig,
       preseed: renderPreseed(profile, vars),
     };
   }

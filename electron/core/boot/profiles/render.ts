@@ -63,8 +63,17 @@ export interface InstallBoot {
   cmdline: string;
 }
 
-export function renderInstallBoot(profile: Profile, vars: TemplateVars): InstallBoot {
-  const cmdline = renderText(profile.cmdline, vars, `Kernel command line of profile "${profile.name}"`);
+/**
+ * The kernel, initrd and command line iPXE boots. `networkConfig` (the node's network-config,
+ * given only when it has static NICs besides the PXE one) is appended as cloud-init's
+ * `network-config=<base64>`: cloud-init up to 24.2 — Debian 12 ships 22.4 — never fetches
+ * network-config from a NoCloud seed over HTTP (by design, LP #1809277), and with `ip=` on the
+ * command line it takes the initramfs's network over the datasource's anyway. The command line
+ * is the one source it reads before all others, in its local stage, before the network is up.
+ */
+export function renderInstallBoot(profile: Profile, vars: TemplateVars, networkConfig: string | null = null): InstallBoot {
+  const rendered = renderText(profile.cmdline, vars, `Kernel command line of profile "${profile.name}"`);
+  const cmdline = networkConfig === null ? rendered : `${rendered} network-config=${Buffer.from(networkConfig).toString('base64')}`;
   // iPXE scripts are line-based and the x86 kernel truncates at 2048 bytes: refuse, don't boot half a line.
   if ([...cmdline].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) {
     throw new RackpilotError(ErrorCode.Validation, `Kernel command line of profile "${profile.name}" contains control characters after substitution.`);
@@ -93,11 +102,35 @@ export function renderMetaData(node: Node, token: string): string {
 export const VENDOR_DATA = '#cloud-config\n{}\n';
 
 /**
- * Network config v2: DHCP on the interface with the node's MAC. Matching by MAC keeps it right
- * on machines with several NICs, where the PXE NIC is not always the first.
+ * A NIC beside the PXE one whose address Rackpilot assigns itself, e.g. a practice-rack node's
+ * link to the other nodes. Static, on a network of its own: no gateway, no DNS.
  */
-export function renderNetworkConfig(node: Node): string {
-  return stringify({ version: 2, ethernets: { pxe: { match: { macaddress: node.mac }, dhcp4: true } } });
+export interface StaticInterface {
+  /**
+   * The config's id for it (`peer`). Only a label: with no `set-name`, cloud-init finds the NIC
+   * by its MAC and keeps its kernel name (no renames of a NIC that is already up).
+   */
+  id: string;
+  mac: string;
+  /** CIDR, e.g. 10.77.0.11/24 */
+  address: string;
+}
+
+/**
+ * Network config v2: DHCP on the interface with the node's MAC, plus any static NICs. Matching by
+ * MAC keeps it right on machines with several NICs, where the PXE NIC is not always the first.
+ * Served as the seed's network-config, and for nodes with static NICs on the kernel command line
+ * too (renderInstallBoot says why).
+ * A static NIC gets no gateway or DNS: the default route and resolver stay the PXE NIC's, so a
+ * private node-to-node network can never take the node's way out.
+ */
+export function renderNetworkConfig(node: Node, extra: readonly StaticInterface[] = []): string {
+  const ethernets: Record<string, unknown> = { pxe: { match: { macaddress: node.mac }, dhcp4: true } };
+  for (const nic of extra) {
+    // v2 wants lower-case MACs; dhcp4 false so no DHCP client waits on a network without a server.
+    ethernets[nic.id] = { match: { macaddress: nic.mac.toLowerCase() }, dhcp4: false, addresses: [nic.address] };
+  }
+  return stringify({ version: 2, ethernets });
 }
 
 export function renderPreseed(profile: Profile, vars: TemplateVars): string | null {
