@@ -258,8 +258,8 @@ export function wsUrl({ port, token }) {
   return `ws://127.0.0.1:${port}/api?token=${encodeURIComponent(token)}`;
 }
 
-/** Opens the API socket; resolves an RPC client once connected. */
-export function connectRpc(url, { timeoutMs = 10000 } = {}) {
+/** Opens the API socket; resolves an RPC client once connected. `onEvent(channel, data)` gets pushed events. */
+export function connectRpc(url, { timeoutMs = 10000, onEvent } = {}) {
   return new Promise((resolveConn, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false });
     const pending = new Map();
@@ -275,6 +275,7 @@ export function connectRpc(url, { timeoutMs = 10000 } = {}) {
       } catch {
         return;
       }
+      if (frame.t === 'event') onEvent?.(frame.ch, frame.d);
       if (frame.t !== 'res' && frame.t !== 'err') return; // events, progress
       const p = pending.get(frame.id);
       if (!p) return;

@@ -13,6 +13,8 @@
  *      BENCH_STORM_NODES / BENCH_STORM_TIMEOUT_S (boot-storm, defaults 200 / 120; needs root).
  *      BENCH_SSH_RUNS / BENCH_SSH_HOSTS / BENCH_SSH_BIG_HOSTS / BENCH_SSH_BIG_RUNS (ssh-fanout,
  *      defaults 5 / 20 / 100 / 3; needs root and ansible-core).
+ *      BENCH_PXE_RUNS / BENCH_PXE_TIMEOUT_S / BENCH_PXE_LOGS (pxe-boot, defaults 3 rounds / 600 s
+ *      per boot / no logs kept; needs root, QEMU, dnsmasq, nginx and the lab image; ~4 min a round).
  */
 import { existsSync } from 'node:fs';
 import { BenchSkip, SERVER_JS, writeResult } from './lib.mjs';
@@ -24,6 +26,7 @@ const BENCHMARKS = {
   'http-assets': () => import('./http-assets.mjs'),
   'boot-storm': () => import('./boot-storm.mjs'),
   'ssh-fanout': () => import('./ssh-fanout.mjs'),
+  'pxe-boot': () => import('./pxe-boot.mjs'),
 };
 
 async function main() {
