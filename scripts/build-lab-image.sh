@@ -4,10 +4,17 @@
 # and configure with cloud-init's NoCloud datasource. Tests boot it under QEMU TCG
 # (electron/core/testing/lab-vm.ts).
 #
+# The same image installs itself to a node's disk (the "install-to-disk" profile): it carries
+# GRUB for BIOS and UEFI, the partitioning tools and scripts/lab-image/rackpilot-install-to-disk,
+# and keeps a second initrd inside the squashfs (/boot/initrd.img-<version>, MODULES=most) that
+# can mount a root on a local disk. The live initrd served beside the squashfs stays
+# MODULES=netboot.
+#
 # Built once per machine: the output lives in
 #   ${RACKPILOT_CACHE_DIR:-/var/cache/rackpilot}/lab-image/<recipe hash>/
 # with `lab-image/current` pointing at it. The recipe hash covers this script (which holds the
-# package list), so editing either rebuilds; an unchanged recipe exits at once. Run as root.
+# package list) and the files it copies into the image, so editing any of them rebuilds; an
+# unchanged recipe exits at once. Run as root.
 #
 # Safe to interrupt or to run twice at once: a lock serialises runs, the build happens in a temp
 # dir inside a private mount namespace (so /proc, /sys, /dev mounted for the chroot can never
@@ -46,12 +53,22 @@ PACKAGES=(
   python3              # recipes' helpers (and cloud-init's own runtime)
   procps               # ps, free, sysctl
   less                 # a usable shell on the node's console
+  # For rackpilot-install-to-disk (the live system writes itself to the node's disk):
+  fdisk                # sfdisk: the GPT
+  dosfstools           # mkfs.vfat: the EFI system partition
+  e2fsprogs            # mkfs.ext4: the root (in minbase already; listed because the installer needs it)
+  grub-pc-bin          # GRUB for BIOS firmware (core image in the BIOS boot partition)
+  grub-efi-amd64-bin   # GRUB for UEFI firmware (\EFI\BOOT\BOOTX64.EFI on the ESP)
+  grub2-common         # grub-install
 )
 
 CACHE_ROOT="${RACKPILOT_CACHE_DIR:-/var/cache/rackpilot}/lab-image"
 SELF="$(readlink -f "${BASH_SOURCE[0]}")"
+# Copied into the image as /usr/local/sbin/rackpilot-install-to-disk.
+INSTALLER="$(dirname "$SELF")/lab-image/rackpilot-install-to-disk"
+[ -f "$INSTALLER" ] || { echo "build-lab-image: $INSTALLER is missing (it goes into the image)" >&2; exit 1; }
 # The package list is part of this file; hashing it again separately documents the intent.
-HASH="$({ cat "$SELF"; printf '%s\n' "${PACKAGES[@]}"; } | sha256sum | cut -c1-16)"
+HASH="$({ cat "$SELF" "$INSTALLER"; printf '%s\n' "${PACKAGES[@]}"; } | sha256sum | cut -c1-16)"
 OUT="$CACHE_ROOT/$HASH"
 OUTPUTS=(vmlinuz initrd.img filesystem.squashfs manifest.json)
 LOG="$CACHE_ROOT/last-build.log"
@@ -160,7 +177,8 @@ EOF
     >"$root/etc/apt/apt.conf.d/01-rackpilot-norecommends"
   # zstd unpacks several times faster than gzip, which shows under TCG. MODULES=netboot keeps
   # network drivers and filesystems but drops storage/USB/GPU drivers a net-booted node never
-  # needs in its initrd (live-boot's hook adds squashfs, overlay and loop itself).
+  # needs in its initrd (live-boot's hook adds squashfs, overlay and loop itself). The disk
+  # initrd is made from this same file later, switched to MODULES=most (build_disk_initrd).
   mkdir -p "$root/etc/initramfs-tools/conf.d"
   printf 'COMPRESS=zstd\nMODULES=netboot\n' >"$root/etc/initramfs-tools/conf.d/rackpilot.conf"
   install_initramfs_netfix "$root"
@@ -184,26 +202,31 @@ EOF
     false
   fi
 
-  stage "check the initrd, record package versions"
+  stage "check the live initrd (MODULES=netboot), record package versions"
   # live-boot's fetch= downloads with wget in the initramfs (busybox's applet): it must be there.
   chroot "$root" lsinitramfs "/boot/${initrd##*/}" >"$work/initrd.list"
   grep -qE '(^|/)bin/wget$' "$work/initrd.list" \
     || { echo "the initrd has no wget: live-boot's fetch= would fail" >>"$LOG"; false; }
   grep -qE 'scripts/live-bottom/rackpilot-netfix$' "$work/initrd.list" \
     || { echo "the initrd lacks scripts/live-bottom/rackpilot-netfix" >>"$LOG"; false; }
+  # Served beside the squashfs; the one left in /boot is replaced by the disk initrd next.
+  install -m 0644 "$initrd" "$work/initrd.live"
   # shellcheck disable=SC2016 # dpkg-query's own ${field} syntax
   chroot "$root" dpkg-query -W -f '${Package}\t${Version}\n' >"$work/packages.tsv"
+
+  stage "build the disk initrd (MODULES=most) for install-to-disk"
+  build_disk_initrd "$root" "$work" "${initrd##*/initrd.img-}"
 
   stage "clean apt caches, logs and per-node state"
   in_root apt-get clean
   unmount_all
   clean_system "$root"
 
-  stage "copy kernel and initrd"
+  stage "copy kernel and live initrd"
   install -m 0644 "$kernel" "$work/out/vmlinuz"
-  install -m 0644 "$initrd" "$work/out/initrd.img"
-  # The initrd is generated (no package owns it) and is served beside the squashfs: not in it.
-  rm -f "$root"/boot/initrd.img-*
+  install -m 0644 "$work/initrd.live" "$work/out/initrd.img"
+  # /boot keeps the kernel and the disk initrd: rackpilot-install-to-disk copies them to the
+  # node's disk, where GRUB boots them.
 
   stage "mksquashfs (zstd)"
   # Level 15 against 19, measured here: 68 s against 142 s to compress, 249 against 229 MiB.
@@ -280,6 +303,26 @@ EOF
   # describes the NIC in interfaces.d.
   printf 'auto lo\niface lo inet loopback\n\nsource /etc/network/interfaces.d/*\n' \
     >"$root/etc/network/interfaces"
+  # What the install-to-disk profile's cloud-init runcmd runs.
+  install -D -m 0755 "$INSTALLER" "$root/usr/local/sbin/rackpilot-install-to-disk"
+}
+
+# The initrd an installed node boots from its own disk: its root is on virtio-blk, SATA/AHCI,
+# NVMe or SCSI, none of which MODULES=netboot includes. The image's initramfs config stays at
+# MODULES=most, so a kernel upgrade on an installed node keeps such an initrd. $3 is the kernel
+# version.
+build_disk_initrd() {
+  local root="$1" work="$2" version="$3" module
+  sed -i 's/^MODULES=.*/MODULES=most/' "$root/etc/initramfs-tools/conf.d/rackpilot.conf"
+  in_root update-initramfs -u -k "$version"
+  chroot "$root" lsinitramfs "/boot/initrd.img-$version" >"$work/initrd-disk.list"
+  for module in virtio_blk ext4 ahci nvme sd_mod; do
+    grep -qE "/$module\.ko(\.[a-z]+)?\$" "$work/initrd-disk.list" \
+      || { echo "the disk initrd lacks $module.ko: an installed node could not mount its root" >>"$LOG"; false; }
+  done
+  cmp -s "$root/boot/initrd.img-$version" "$work/initrd.live" \
+    && { echo "update-initramfs left the disk initrd equal to the live one" >>"$LOG"; false; }
+  return 0
 }
 
 # An initramfs script run after live-boot has set up the root (live-bottom). live-boot reads the

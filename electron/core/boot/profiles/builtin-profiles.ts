@@ -7,16 +7,18 @@
  * reboot — otherwise the reboot would PXE-boot straight back into the installer. They post the
  * installed system's host keys, and the installed system's cloud-config keeps those keys
  * (`ssh_deletekeys: false`) and phones home again on its first boot, confirming it is up.
+ *
+ * Install-to-disk is the same pattern with the practice rack's live image as the installer: the
+ * live system copies itself to the disk and phones home (rackpilot-install-to-disk), and the
+ * disk's cloud-init phones home again on its first boot.
  */
 import type { Profile, ProfileSpec } from '../../../../shared/domain/profile';
 import { DEBIAN_PRESEED } from './debian-preseed';
 import { installerPhoneHome } from './installer-phone-home';
 
-/** The admin account, hostname and phone-home every installed system gets (cloud-config). */
-const INSTALLED_SYSTEM = `hostname: "{{node.name}}"
+/** The hostname and admin account every system Rackpilot boots gets (cloud-config). */
+const HOSTNAME_AND_ADMIN = `hostname: "{{node.name}}"
 manage_etc_hosts: true
-# The installer already reported these host keys; regenerating them would break the pin.
-ssh_deletekeys: false
 ssh_pwauth: false
 users:
   - name: "{{node.sshUser}}"
@@ -26,14 +28,37 @@ users:
     sudo: "ALL=(ALL) NOPASSWD:ALL"
     lock_passwd: true
     ssh_authorized_keys: "{{adminKeys}}"
-phone_home:
+`;
+
+const PHONE_HOME = `phone_home:
   url: "{{phoneHomeUrl}}"
   post: all
   tries: 10
 `;
 
-/** Same, for a live system: its host keys are created at boot, so cloud-init's default (fresh keys per instance) stays. */
-const LIVE_SYSTEM = INSTALLED_SYSTEM.replace(/# The installer[^\n]*\nssh_deletekeys: false\n/, '');
+/** An installed system: hostname, admin account, the installer's host keys kept, phone-home. */
+const INSTALLED_SYSTEM = `${HOSTNAME_AND_ADMIN}# The installer already reported these host keys; regenerating them would break the pin.
+ssh_deletekeys: false
+${PHONE_HOME}`;
+
+/** A live system: its host keys are created at boot, so cloud-init's default (fresh keys per instance) stays. */
+const LIVE_SYSTEM = `${HOSTNAME_AND_ADMIN}${PHONE_HOME}`;
+
+/**
+ * The live system as an installer. No phone_home here: a phone-home means "installed" (it clears
+ * the netboot flag), so rackpilot-install-to-disk sends it itself once the disk can boot, with
+ * the host keys the disk now carries. cloud-init's power_state runs after runcmd; its condition
+ * is the installer's success marker, so a failed install does not reboot (into another network
+ * boot and another try) but stays up in the live system, where the console shows what failed
+ * and Rackpilot's install timeout reports it.
+ */
+const INSTALL_TO_DISK_USER_DATA = `${HOSTNAME_AND_ADMIN}runcmd:
+  - [/usr/local/sbin/rackpilot-install-to-disk, --phone-home, "{{phoneHomeUrl}}", --instance-id, "{{instanceId}}", --hostname, "{{node.name}}"]
+power_state:
+  mode: reboot
+  message: "Rackpilot: installed to disk, rebooting into it"
+  condition: test -e /run/rackpilot-installed
+`;
 
 const indent = (text: string, spaces: number) => text.replace(/^(?=.)/gm, ' '.repeat(spaces));
 
@@ -63,6 +88,12 @@ const DEBIAN_USER_DATA = `# Applied by cloud-init on the installed system's firs
 # and points it at this seed).
 ${INSTALLED_SYSTEM}`;
 
+/** The practice rack's live image (scripts/build-lab-image.sh), booted into RAM over HTTP. */
+const LIVE_IMAGE_BOOT: Pick<ProfileSpec, 'assets' | 'cmdline'> = {
+  assets: { kernel: 'live-vmlinuz', initrd: 'live-initrd', squashfs: 'live-squashfs' },
+  cmdline: 'boot=live fetch={{assets.squashfs}} ip=dhcp ds=nocloud-net;s={{seedUrl}} console=ttyS0,115200n8 console=tty0',
+};
+
 const BUILT_IN_SPECS: Record<string, ProfileSpec> = {
   'ubuntu-24.04-autoinstall': {
     name: 'Ubuntu Server 24.04 (autoinstall)',
@@ -89,9 +120,16 @@ const BUILT_IN_SPECS: Record<string, ProfileSpec> = {
     description:
       'Boots a live Debian image (kernel, initrd, squashfs built by the practice rack image builder) into RAM; nothing is written to disk. cloud-init creates the admin user and phones home.',
     kind: 'cloud-init',
-    assets: { kernel: 'live-vmlinuz', initrd: 'live-initrd', squashfs: 'live-squashfs' },
-    cmdline: 'boot=live fetch={{assets.squashfs}} ip=dhcp ds=nocloud-net;s={{seedUrl}} console=ttyS0,115200n8 console=tty0',
+    ...LIVE_IMAGE_BOOT,
     userData: LIVE_SYSTEM,
+  },
+  'install-to-disk': {
+    name: 'Install to disk (practice rack image)',
+    description:
+      'Wipes the first disk and installs the practice rack\'s live Debian image on it: boots the live image, which copies itself to the disk (GPT with GRUB for both BIOS and UEFI), configures cloud-init there, phones home and reboots; the node then boots from its disk. Needs a disk of at least 2 GiB.',
+    kind: 'cloud-init',
+    ...LIVE_IMAGE_BOOT,
+    userData: INSTALL_TO_DISK_USER_DATA,
   },
 };
 

@@ -28,7 +28,7 @@ function codeOf(fn: () => unknown): string | undefined {
 describe('ProfilesService', () => {
   it('lists the built-ins and refuses to change them', () => {
     const ids = profiles.list().map((p) => p.id);
-    expect(ids).toEqual(['ubuntu-24.04-autoinstall', 'debian-12-preseed', 'live-image']);
+    expect(ids).toEqual(['ubuntu-24.04-autoinstall', 'debian-12-preseed', 'live-image', 'install-to-disk']);
     expect(codeOf(() => profiles.update({ id: 'live-image', changes: { name: 'x' } }))).toMatch(/^E_CONFLICT: .*built-in.*clone/);
     expect(codeOf(() => profiles.remove('debian-12-preseed'))).toMatch(/^E_CONFLICT/);
   });
