@@ -133,7 +133,8 @@ function StatusLine({ status }: { status: VlabStatus }) {
       </p>
       {network.bridged?.available && <LabShapeStatus bridged={network.bridged} />}
       {status.qemuVersion && <p className="muted">QEMU {status.qemuVersion}</p>}
-      {!network.bootReachable && network.bootMessage && (
+      {/* About rootless nodes: beside a running bridged lab it only matters when one exists. */}
+      {!network.bootReachable && network.bootMessage && (!network.bridged?.active || status.nodes.some((n) => n.network === 'rootless')) && (
         <p className="notice notice-warn" data-testid="rack-boot-warning">
           {network.bootMessage} <a className="nowrap" href={routeHref('boot')}>
             Open the Boot page
