@@ -1,20 +1,18 @@
 /**
  * The lab OS image virtual nodes boot (`live-image` and `install-to-disk` profiles): whether it
  * is built on this machine and served from the asset cache. Building needs root, so the page
- * shows the command; importing a build is one click. Refreshed while imports run (the jobs
- * store carries their progress).
+ * shows the command; importing a build is one click. Polled once a second while an import
+ * runs: the jobs store is only followed where jobs are shown, so it cannot be relied on here.
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { LabImageStatus } from '../../../shared/domain/lab-image';
 import { CopyButton } from '../../components/CopyButton';
 import { errorMessage, rpc } from '../../rpc/api';
-import { useJobs } from '../../stores/jobs';
 
 export function LabImagePanel() {
   const [status, setStatus] = useState<LabImageStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const activeImports = useJobs((s) => s.jobs.filter((j) => j.kind === 'asset.import' && (j.state === 'running' || j.state === 'queued')).length);
 
   const load = useCallback(() => {
     rpc().call('vlab.labImage', {}).then(
@@ -25,8 +23,13 @@ export function LabImagePanel() {
       (err: unknown) => setError(errorMessage(err)),
     );
   }, []);
-  // Again whenever an import starts or ends.
-  useEffect(load, [load, activeImports]);
+  useEffect(load, [load]);
+  const importing = status?.state === 'importing';
+  useEffect(() => {
+    if (!importing) return undefined;
+    const timer = setInterval(load, 1000);
+    return () => clearInterval(timer);
+  }, [importing, load]);
 
   const use = async () => {
     setBusy(true);
