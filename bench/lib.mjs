@@ -202,6 +202,15 @@ const READY_RE = /Rackpilot is ready at (http:\/\/127\.0\.0\.1:(\d+)\/#token=(\S
  * Spawns the headless server on a free port with a fresh data dir and resolves once it prints its
  * ready line. Times are performance.now() values in this process.
  */
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once `exited` (the child's exit promise) has. */
+export async function terminate(child, exited, graceMs = 5000) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(t);
+}
+
 export function startServer({ timeoutMs = 15000, dataDir } = {}) {
   const dir = dataDir ?? tempDir();
   const ownsDir = dataDir === undefined;
@@ -240,12 +249,7 @@ export function startServer({ timeoutMs = 15000, dataDir } = {}) {
   child.stdout.on('data', () => {});
 
   async function stop() {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    }
+    await terminate(child, exited);
     if (ownsDir) removeTempDir(dir);
   }
 

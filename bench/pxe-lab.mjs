@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { terminate } from './lib.mjs';
 
 export const SUBNET = { server: '10.79.0.1', cidr: '10.79.0.1/24', mask: '255.255.255.0', poolStart: '10.79.0.100', poolEnd: '10.79.0.199' };
 export const BRIDGE = 'br0';
@@ -151,12 +152,7 @@ export function bootVm({ dir, label, mac, tap, memoryMb, cpus }) {
   process.on('exit', killOnExit);
 
   async function stop() {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    }
+    await terminate(child, exited);
     process.off('exit', killOnExit);
     await new Promise((r) => log.end(r));
     spawnSync('ip', ['link', 'del', tap], { stdio: 'ignore' });
