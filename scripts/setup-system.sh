@@ -26,6 +26,9 @@ PACKAGES=(
   debootstrap       # lab image (scripts/build-lab-image.sh): the Debian base of the live node
   debian-archive-keyring # lab image: debootstrap checks the archive's Release signature with it
   squashfs-tools    # lab image: mksquashfs packs the live root (zstd)
+  docker.io         # stacks tests + bench: a real Docker Engine (started by scripts/start-docker.sh)
+  docker-compose    # stacks tests + bench: the peer Rackpilot's stacks interoperate with (labels)
+  docker-registry   # stacks tests: a local registry the test images are pushed to and pulled from
 )
 
 missing=()
@@ -40,6 +43,9 @@ else
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   echo "setup-system: done"
 fi
+
+# No init system starts the engine on CI machines: start it by hand (no-op when it answers).
+bash "$(dirname "$0")/start-docker.sh"
 
 # The lab OS image that lab tests boot as live nodes (electron/core/testing/lab-vm.ts). Cached
 # per machine by its recipe's hash: returns at once when unchanged, else builds (~2-3 min).
