@@ -19,6 +19,8 @@ export interface SshdOptions {
   maxSessions?: number;
   /** authorized_keys lines per user name, e.g. { root: [publicKeyLine] }. */
   authorizedKeys?: Record<string, string[]>;
+  /** Lines appended to sshd_config, e.g. 'AllowStreamLocalForwarding no'. */
+  extraConfig?: string[];
 }
 
 export interface TestSshd {
@@ -81,6 +83,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<TestSshd> {
       'UsePAM no',
       'Subsystem sftp internal-sftp',
       'LogLevel ERROR',
+      ...(opts.extraConfig ?? []),
     ].join('\n') + '\n',
   );
   const authorize = (user: string, line: string) => {
