@@ -75,7 +75,10 @@ export interface TestImages {
   registry: TestRegistry;
   /** One layer: busybox and its libraries; CMD sh. */
   busybox: string;
-  /** Four layers on busybox (~6 MB): serves /www with busybox httpd on port 80 by default. */
+  /**
+   * Five layers on busybox (~8 MB): serves /www with busybox httpd on port 80 by default. Its top
+   * layer is unique to this test process and not kept locally, so its first pull transfers bytes.
+   */
   web: string;
 }
 
@@ -105,23 +108,24 @@ function ensureBaseImages(): void {
     if (imp.status !== 0) throw new Error(`docker import failed: ${imp.stderr.toString()}`);
   }
   if (!have('rackpilot-test/web:1')) {
-    const ctx = tempDir('rackpilot-build-');
-    writeFileSync(
-      join(ctx, 'Dockerfile'),
-      [
-        'FROM rackpilot-test/busybox:1',
-        'RUN dd if=/dev/urandom of=/data/a bs=1M count=2 2>/dev/null',
-        'RUN dd if=/dev/urandom of=/data/b bs=1M count=2 2>/dev/null',
-        'RUN dd if=/dev/urandom of=/data/c bs=1M count=2 2>/dev/null',
-        'RUN echo "<h1>rackpilot test web</h1>" > /www/index.html',
-        'EXPOSE 80',
-        'CMD ["httpd", "-f", "-p", "80", "-h", "/www"]',
-        '',
-      ].join('\n'),
-    );
-    const build = spawnSync('docker', ['build', '-q', '-t', 'rackpilot-test/web:1', ctx], { encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '0' } });
-    if (build.status !== 0) throw new Error(`docker build failed: ${build.stderr}`);
+    buildImage('rackpilot-test/web:1', [
+      'FROM rackpilot-test/busybox:1',
+      'RUN dd if=/dev/urandom of=/data/a bs=1M count=2 2>/dev/null',
+      'RUN dd if=/dev/urandom of=/data/b bs=1M count=2 2>/dev/null',
+      'RUN dd if=/dev/urandom of=/data/c bs=1M count=2 2>/dev/null',
+      'RUN echo "<h1>rackpilot test web</h1>" > /www/index.html',
+      'EXPOSE 80',
+      'CMD ["httpd", "-f", "-p", "80", "-h", "/www"]',
+    ]);
   }
+}
+
+/** `docker build` with the classic builder (BuildKit's frontend image cannot be pulled here). */
+function buildImage(tag: string, dockerfile: string[]): void {
+  const ctx = tempDir('rackpilot-build-');
+  writeFileSync(join(ctx, 'Dockerfile'), [...dockerfile, ''].join('\n'));
+  const build = spawnSync('docker', ['build', '-q', '-t', tag, ctx], { encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+  if (build.status !== 0) throw new Error(`docker build of ${tag} failed: ${build.stderr}`);
 }
 
 let images: Promise<TestImages> | undefined;
@@ -141,7 +145,11 @@ export function testImages(): Promise<TestImages> {
       docker(['rmi', ref]);
       return ref;
     };
-    return { registry, busybox: push('rackpilot-test/busybox:1', 'busybox'), web: push('rackpilot-test/web:1', 'web') };
+    const unique = `rackpilot-test/web-${process.pid}-${Date.now()}:1`;
+    buildImage(unique, ['FROM rackpilot-test/web:1', `RUN echo ${unique} > /www/build && dd if=/dev/urandom of=/data/unique bs=1M count=2 2>/dev/null`]);
+    const web = push(unique, 'web');
+    docker(['rmi', unique]);
+    return { registry, busybox: push('rackpilot-test/busybox:1', 'busybox'), web };
   })();
   return images;
 }
