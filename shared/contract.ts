@@ -28,6 +28,28 @@ import { nodeChangesSchema, nodeIdSchema, nodeInputSchema } from './domain/node-
 import { profileCloneInput, profileCreateInput, profileUpdateInput, type Profile } from './domain/profile';
 import { settingsSchema, type Settings } from './domain/settings';
 import {
+  stackApplyInput,
+  stackDownInput,
+  stackFromTemplateInput,
+  stackListInput,
+  stackLogsInput,
+  stackPlanInput,
+  stackRefInput,
+  stackRemoveInput,
+  stackSaveInput,
+  stackServiceInput,
+  stackValidateInput,
+  type ComposeIssue,
+  type ContainerStats,
+  type EngineInfo,
+  type ImagePullProgress,
+  type StackDetail,
+  type StackLogLine,
+  type StackPlan,
+  type StackSummary,
+  type StackTemplate,
+} from './domain/stack';
+import {
   nodePowerInput,
   vlabConfigureInput,
   vlabConsoleInput,
@@ -218,6 +240,31 @@ export const methods = {
   /** Power through the node's power driver (virtual nodes: `qemu`). */
   'nodes.power': method<PowerStatus>()(nodePowerInput),
   'nodes.powerStatus': method<PowerStatus>()(byId),
+
+  /** Stacks on a node (or `local`): the stored ones and those docker compose started there. */
+  'stacks.list': method<StackSummary[]>()(stackListInput),
+  /** The engine's version and how Rackpilot reaches it (stream forwarding, dial-stdio, local socket). */
+  'stacks.engine': method<EngineInfo>()(stackListInput),
+  'stacks.get': method<StackDetail>()(stackRefInput),
+  /** Writes the stack's folder (compose.yaml, .env, variables); saved even with issues, which it returns. */
+  'stacks.save': method<StackDetail>()(stackSaveInput),
+  /** Parses, interpolates and validates without saving (the editor's markers). */
+  'stacks.validate': method<{ issues: ComposeIssue[]; services: string[] }>()(stackValidateInput),
+  /** What applying would change on the node; nothing changes. */
+  'stacks.plan': method<StackPlan>()(stackPlanInput),
+  /** Starts the deploy job (pull with per-image progress on `stacks.pull`, then networks, volumes, containers). */
+  'stacks.apply': method<Job>()(stackApplyInput),
+  /** Starts a job that removes the stack's containers and networks; volumes only with removeVolumes + confirmName. */
+  'stacks.down': method<Job>()(stackDownInput),
+  'stacks.service': method<StackSummary>()(stackServiceInput),
+  /** Long-lived: progress carries batches of log lines; ends when the caller cancels (or at the end without follow). */
+  'stacks.logs': method<null, StackLogLine[]>()(stackLogsInput),
+  'stacks.stats': method<ContainerStats[]>()(stackRefInput),
+  'stacks.templates': method<StackTemplate[]>()(empty),
+  /** Stores a new stack from a template with the user's values (not applied yet). */
+  'stacks.createFromTemplate': method<StackDetail>()(stackFromTemplateInput),
+  /** Deletes the stored folder and history (not the containers); the caller repeats the name. */
+  'stacks.remove': method<{ nodeId: string; name: string }>()(stackRemoveInput),
 } as const;
 
 export type Methods = typeof methods;
@@ -242,6 +289,9 @@ export interface Events {
   'recipes.step': RecipeStepEvent;
   'ssh.status': SshConnectionStatus;
   'vlab.changed': { op: 'upsert'; node: VirtualNode } | { op: 'remove'; id: string };
+  /** A stack's stored files, history or containers changed (Rackpilot's own actions). */
+  'stacks.changed': { nodeId: string; name: string };
+  'stacks.pull': ImagePullProgress;
 }
 export type EventChannel = keyof Events;
 export const EVENT_CHANNELS: readonly EventChannel[] = [
@@ -254,6 +304,8 @@ export const EVENT_CHANNELS: readonly EventChannel[] = [
   'recipes.step',
   'ssh.status',
   'vlab.changed',
+  'stacks.changed',
+  'stacks.pull',
 ];
 
 export type { ConnectivityResult };

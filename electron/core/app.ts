@@ -34,6 +34,8 @@ import { factsOnFirstContact } from './ssh/first-contact';
 import { sshHandlers } from './ssh/handlers';
 import type { SecretBox } from './ssh/secret-box';
 import { recipeHandlers } from './recipes/handlers';
+import { stackHandlers } from './stacks/handlers';
+import { StacksService } from './stacks/stacks-service';
 import { terminalHandlers } from './terminal/handlers';
 import { createSshService, type SshService } from './ssh/ssh-service';
 import { vlabHandlers } from './vlab/handlers';
@@ -68,7 +70,7 @@ export interface App {
   dataDir: string;
   info: SystemInfo;
   /** The services, for tests and for faces that need more than the API (none today). */
-  services: { nodes: NodesService; jobs: JobsService; audit: AuditLog; bus: EventBus; bootInventory: BootInventory; installWatchdog: InstallWatchdog; boot: BootService; ssh: SshService; vlab: VlabService; db: Db };
+  services: { nodes: NodesService; jobs: JobsService; audit: AuditLog; bus: EventBus; bootInventory: BootInventory; installWatchdog: InstallWatchdog; boot: BootService; ssh: SshService; vlab: VlabService; stacks: StacksService; db: Db };
   close(): Promise<void>;
 }
 
@@ -142,6 +144,7 @@ export function createApp(options: AppOptions): App {
     ...options.installWatchdog,
   });
   installWatchdog.start();
+  const stacks = new StacksService({ dataDir: options.dataDir, nodes, ssh, jobs, audit, bus, log });
 
   const info: SystemInfo = {
     product: 'Rackpilot',
@@ -170,6 +173,7 @@ export function createApp(options: AppOptions): App {
     ...catalogHandlers(profiles, assets),
     ...vlabHandlers(vlab, power),
     ...labImageHandlers(new LabImage(assets, options.labImageDir)),
+    ...stackHandlers(stacks),
   };
 
   let closed = false;
@@ -177,13 +181,14 @@ export function createApp(options: AppOptions): App {
     dispatcher: new Dispatcher(handlers, bus, log),
     dataDir: options.dataDir,
     info,
-    services: { nodes, jobs, audit, bus, bootInventory, installWatchdog, boot, ssh, vlab, db },
+    services: { nodes, jobs, audit, bus, bootInventory, installWatchdog, boot, ssh, vlab, stacks, db },
     async close() {
       if (closed) return;
       closed = true;
       await installWatchdog.close();
       await vlab.close();
       await boot.close();
+      stacks.close();
       await ssh.close();
       await jobs.shutdown();
       db.close();
