@@ -15,6 +15,7 @@
  *      defaults 5 / 20 / 100 / 3; needs root and ansible-core).
  *      BENCH_PXE_RUNS / BENCH_PXE_TIMEOUT_S / BENCH_PXE_LOGS (pxe-boot, defaults 3 rounds / 600 s
  *      per boot / no logs kept; needs root, QEMU, dnsmasq, nginx and the lab image; ~4 min a round).
+ *      BENCH_COMPOSE_RUNS (compose-up, default 5; needs the Docker Engine and docker-compose).
  */
 import { existsSync } from 'node:fs';
 import { BenchSkip, SERVER_JS, writeResult } from './lib.mjs';
@@ -27,6 +28,7 @@ const BENCHMARKS = {
   'boot-storm': () => import('./boot-storm.mjs'),
   'ssh-fanout': () => import('./ssh-fanout.mjs'),
   'pxe-boot': () => import('./pxe-boot.mjs'),
+  'compose-up': () => import('./compose-up.mjs'),
 };
 
 async function main() {
