@@ -10,6 +10,7 @@ import { useConnection } from './stores/connection';
 // Pages off the start-up path load when first visited.
 const BootPage = lazy(() => import('./features/boot/BootPage').then((m) => ({ default: m.BootPage })));
 const RackPage = lazy(() => import('./features/rack/RackPage').then((m) => ({ default: m.RackPage })));
+const StacksPage = lazy(() => import('./features/stacks/StacksPage').then((m) => ({ default: m.StacksPage })));
 
 const NAV: { route: Route; label: string }[] = [
   { route: 'nodes', label: 'Nodes' },
@@ -88,7 +89,11 @@ function Page({ route }: { route: Route }) {
         </Suspense>
       );
     case 'stacks':
-      return <NotBuiltPage title="Stacks" what="Stacks are not built yet: this page will deploy docker-compose stacks to your nodes and show their state." />;
+      return (
+        <Suspense fallback={<p className="empty" role="status">Loading…</p>}>
+          <StacksPage />
+        </Suspense>
+      );
     case 'clusters':
       return <NotBuiltPage title="Clusters" what="Clusters are not built yet: this page will bootstrap, join, tear down and rebuild Kubernetes clusters with kubeadm." />;
     case 'labs':
