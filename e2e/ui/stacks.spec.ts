@@ -5,6 +5,7 @@
  * then edited to run the local test image, which a real pull fetches from a local registry.
  */
 import type { Page } from '@playwright/test';
+import { join } from 'node:path';
 import { checkComposeSpec } from '../../electron/core/testing/compose-schema';
 import { docker, dockerUnavailable, requireDocker, testImages, type TestImages } from '../../electron/core/testing/docker';
 import { freePort } from '../../electron/core/testing/sshd';
@@ -14,6 +15,8 @@ const STACK = `rpt-ui-${process.pid}`;
 /** A radio's name is its title followed by its description. */
 const startsWith = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
 const GREETING = `rackpilot-ui says hello from ${STACK}`;
+
+const artifact = (name: string) => join(__dirname, '..', 'artifacts', name);
 
 let images: TestImages | undefined;
 test.afterAll(() => images?.registry.stop());
@@ -143,6 +146,7 @@ test('creates a stack from a template, plans it, deploys it and reads its logs',
     await expect(job.getByTestId('image-pull')).toHaveAttribute('data-done', 'true');
     await expect(job.getByRole('region', { name: /^Log of / })).not.toHaveText('No log lines yet.');
     await expect(view.getByTestId('stack-view-state')).toHaveText('running');
+    await page.screenshot({ path: artifact('stacks-deployed.png'), fullPage: true });
 
     // Services: running, with its port as a link that opens in a new tab.
     await view.getByRole('tab', { name: 'Services' }).click();
@@ -162,6 +166,7 @@ test('creates a stack from a template, plans it, deploys it and reads its logs',
     await view.getByRole('searchbox', { name: 'Search the logs' }).fill('says hello');
     await expect(logs.locator('mark').first()).toHaveText('says hello');
     await expect(view.getByTestId('stack-logs-status')).toHaveAttribute('data-status', 'following');
+    await page.screenshot({ path: artifact('stacks-logs.png'), fullPage: true });
 
     // Down, confirmed; the volume stays unless asked.
     await view.getByRole('button', { name: 'Down', exact: true }).click();
