@@ -13,6 +13,7 @@ import type { SshTarget } from '../ssh/target';
 import { loadComposeProject } from './compose/load-project';
 import type { ComposeProject, LoadProjectInput } from './compose/model';
 import type { NodeWorkspace } from './node-workspace';
+import { redactor, secretValues } from './secrets';
 import type { StackPlace } from './stack-place';
 import { COMPOSE_FILE, type StackStore, type StoredStack } from './stack-store';
 
@@ -36,12 +37,21 @@ function input(name: string, workingDir: string, stack: StoredStack, readFile: (
 export function loadForEditor(store: StackStore, place: StackPlace, name: string, stack: StoredStack): LoadedStack {
   const dir = store.folder(place.nodeId, name);
   const readFile = place.target ? () => '' : (path: string) => readFileSync(path, 'utf8');
-  return loadComposeProject(input(name, dir, stack, readFile));
+  return masked(stack, loadComposeProject(input(name, dir, stack, readFile)));
 }
 
 /** A stack's files as they would load anywhere: the `validate` method (no node, no files). */
 export function loadDetached(name: string, stack: StoredStack): LoadedStack {
-  return loadComposeProject(input(name, `/rackpilot/preview/${name}`, stack, () => ''));
+  return masked(stack, loadComposeProject(input(name, `/rackpilot/preview/${name}`, stack, () => '')));
+}
+
+/**
+ * Issue messages quote the values they complain about — after interpolation, so a password put
+ * where a port belongs would be shown (and, through plan's error, sent) in clear: mask secrets.
+ */
+function masked(stack: StoredStack, loaded: LoadedStack): LoadedStack {
+  const redact = redactor(secretValues(stack));
+  return { project: loaded.project, issues: loaded.issues.map((i) => ({ ...i, message: redact(i.message) })) };
 }
 
 /** The project to plan and apply; throws E_VALIDATION listing the issues when the files have errors. */
@@ -75,7 +85,7 @@ export async function loadForEngine(
       );
     }
   }
-  if (!loaded.project) throw invalidStack(name, loaded.issues);
+  if (!loaded.project) throw invalidStack(name, masked(stack, loaded).issues);
   return loaded.project;
 }
 
@@ -93,7 +103,8 @@ async function fetchEnvFiles(ssh: SshService, target: SshTarget, paths: string[]
 export function invalidStack(name: string, issues: ComposeIssue[]): RackpilotError {
   const errors = issues.filter((i) => i.severity === 'error');
   const first = errors[0];
-  const where = first ? `${first.file}${first.line ? `:${first.line}:${first.column ?? 1}` : ''}: ${first.message}` : 'unknown problem';
+  // Issue messages end with a full stop; this one adds its own.
+  const where = first ? `${first.file}${first.line ? `:${first.line}:${first.column ?? 1}` : ''}: ${first.message.replace(/\.$/, '')}` : 'unknown problem';
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
   return new RackpilotError(ErrorCode.Validation, `Stack ${name} cannot be applied: ${where}${more}. Fix the files in the editor, save, then plan again.`, { issues });
 }

@@ -213,6 +213,11 @@ export class StacksService {
       throw new RackpilotError(ErrorCode.ConfirmationRequired, `Removing stack ${name} deletes its files and history from Rackpilot. Type the stack's name to confirm.`);
     }
     if (!this.store.exists(nodeId, name)) throw new RackpilotError(ErrorCode.NotFound, `No stored stack ${name} for this node; nothing to remove. Refresh the list.`);
+    // A deploy still running would record its version into a folder that no longer exists.
+    const running = this.busy.get(`${nodeId}/${name}`);
+    if (running) {
+      throw new RackpilotError(ErrorCode.Conflict, `Stack ${name} is being changed by job ${running}. Wait for it to finish (or cancel it), then remove the stack.`);
+    }
     this.store.remove(nodeId, name);
     this.deps.audit.record({
       actor: 'user',

@@ -31,7 +31,10 @@ export function parseComposeYaml(file: string, text: string, issues: Issues): So
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: true });
   for (const e of doc.errors) {
     const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-    issues.error({ file, path: '', line: pos.line, column: pos.col }, `YAML syntax error: ${firstSentence(e.message)}. Fix the YAML here.`);
+    const at = { file, path: '', line: pos.line, column: pos.col };
+    // yaml's own words here point at its JavaScript API, not at the file.
+    if (e.code === 'MULTIPLE_DOCS') issues.error(at, `${file} holds a second YAML document starting here (after ---): a compose file is one document. Remove the --- and merge the parts, or move the second part to a stack of its own.`);
+    else issues.error(at, `YAML syntax error: ${firstSentence(e.message)}. Fix the YAML here.`);
   }
   for (const w of doc.warnings) {
     if (w.code === 'TAG_RESOLVE_FAILED') continue; // reported as an error with its path below

@@ -6,7 +6,7 @@
  */
 import type Docker from 'dockerode';
 import { ErrorCode, RackpilotError } from '../../../../shared/errors';
-import { abortError } from '../../abort';
+import { abortError, whenAborted } from '../../abort';
 import type { ComposeProject } from '../compose/model';
 import { removeContainer, stopContainer } from './container-ops';
 import { convergeServices } from './converge-services';
@@ -32,19 +32,38 @@ export interface ApplyContext {
 /** Pulls at once: enough to overlap registry round trips without starving a small node's link. */
 const PULL_CONCURRENCY = 3;
 
+/**
+ * Pulls side by side. The first failure stops the other pulls (and the queue) before the apply
+ * fails, so no pull goes on — nor reports progress — after its job has ended.
+ */
 async function pullAll(docker: Docker, refs: string[], ctx: ApplyContext): Promise<void> {
   const queue = [...refs];
+  const stop = new AbortController();
+  const unlink = whenAborted(ctx.signal, () => stop.abort());
   let done = 0;
   const worker = async () => {
     for (let ref = queue.shift(); ref !== undefined; ref = queue.shift()) {
-      if (ctx.signal.aborted) throw abortError();
+      if (stop.signal.aborted) throw abortError();
       ctx.log(`pull ${ref}`);
-      await pullImage(docker, ref, { signal: ctx.signal, onProgress: ctx.onPull });
+      await pullImage(docker, ref, { signal: stop.signal, onProgress: ctx.onPull });
       ctx.log(`pulled ${ref}`);
       ctx.progress(0.05 + (0.45 * ++done) / refs.length);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(PULL_CONCURRENCY, refs.length) }, worker));
+  const results = await Promise.allSettled(
+    Array.from({ length: Math.min(PULL_CONCURRENCY, refs.length) }, () =>
+      worker().catch((err: unknown) => {
+        stop.abort();
+        throw err;
+      }),
+    ),
+  );
+  unlink();
+  if (ctx.signal.aborted) throw abortError();
+  // The failure that stopped the others, not the aborts it caused.
+  const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const failed = rejected.find((r) => !(r.reason instanceof Error && r.reason.name === 'AbortError')) ?? rejected[0];
+  if (failed) throw failed.reason;
 }
 
 function checkExternals(plan: PlanResult): void {

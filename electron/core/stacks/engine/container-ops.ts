@@ -4,7 +4,8 @@
  * so a retried or cancelled-then-repeated operation converges instead of failing.
  */
 import type Docker from 'dockerode';
-import { engineError, engineStatus } from './engine-errors';
+import { RackpilotError } from '../../../../shared/errors';
+import { EngineErrorCode, engineError, engineMessage, engineStatus } from './engine-errors';
 import type { ContainerSpec } from './container-spec';
 
 const ALREADY = new Set([304, 404]);
@@ -32,9 +33,26 @@ export async function startContainer(docker: Docker, id: string, label: string):
   try {
     await docker.getContainer(id).start();
   } catch (err) {
-    if (engineStatus(err) !== 304)
-      throw engineError(`start ${label}`, err, 'Check the service in the compose file (ports already in use, missing bind paths or devices) and apply again');
+    if (engineStatus(err) === 304) return;
+    throw portInUse(label, engineMessage(err)) ?? engineError(`start ${label}`, err, 'Check the service in the compose file (ports already in use, missing bind paths or devices) and apply again');
   }
+}
+
+/**
+ * The engine's words for a taken host port bury the port in endpoint ids; say which port and
+ * what to do. "address already in use": a program holds it; "already allocated": a container.
+ */
+export function portInUse(label: string, message: string): RackpilotError | null {
+  const program = /listen (tcp|udp)[46]? (\S+):(\d+): bind: address already in use/.exec(message);
+  const container = /Bind for (\S+):(\d+) failed: port is already allocated/.exec(message);
+  if (!program && !container) return null;
+  const [ip, port] = program ? [program[2]!, program[3]!] : [container![1]!, container![2]!];
+  const on = ip === '0.0.0.0' || ip === '[::]' ? 'on every address' : `on ${ip}`;
+  const by = program ? 'another program' : 'another container';
+  return new RackpilotError(
+    EngineErrorCode.Engine,
+    `Could not start ${label}: host port ${port} ${on} is already in use by ${by} on the Docker host. Stop what uses port ${port}, or publish the service on another host port (its ports: in the compose file), then apply again.`,
+  );
 }
 
 /** Create, connect the extra networks, start; returns the new container's id. */

@@ -93,7 +93,11 @@ export async function pullImage(docker: Docker, image: string, opts: PullOptions
   try {
     stream = await docker.pull(withDefaultTag(image), { abortSignal: opts.signal });
   } catch (err) {
-    if (opts.signal?.aborted) throw abortError();
+    // The engine may not answer before Cancel (a registry that hangs): the bar still has to end.
+    if (opts.signal?.aborted) {
+      finish('cancelled');
+      throw abortError();
+    }
     const e = pullError(image, engineMessage(err));
     finish(e.message);
     throw e;
