@@ -126,6 +126,17 @@ test('creates a stack from a template, plans it, deploys it and reads its logs',
     await expect(view.locator('.cm-lintRange-error').first()).toBeVisible();
     await replaceEditorText(page, 'compose.yaml', compose);
     await expect(view.getByTestId('stack-issue-count')).toHaveText('No problems found.');
+
+    // An override file: its own editor with its own markers; renamed, it is merged over compose.yaml.
+    await view.getByRole('button', { name: 'Add override file' }).click();
+    await expect(view.getByRole('textbox', { name: 'compose.override.yaml', exact: true })).toContainText('services:');
+    await replaceEditorText(page, 'compose.override.yaml', 'services:\n  web:\n    bogus_override: 1\n');
+    await expect(view.getByRole('region', { name: 'Problems' })).toContainText('compose.override.yaml:3');
+    await expect(view.getByTestId('editor-compose.override.yaml').locator('.cm-lintRange-error')).toBeVisible();
+    await page.screenshot({ path: artifact('stacks-override.png'), fullPage: true });
+    await view.getByRole('textbox', { name: 'Name of override file 1' }).fill('compose.ui.yaml');
+    await replaceEditorText(page, 'compose.ui.yaml', 'services:\n  web:\n    environment:\n      FROM_OVERRIDE: "yes"\n');
+    await expect(view.getByTestId('stack-issue-count')).toHaveText('No problems found.');
     await view.getByRole('button', { name: 'Save' }).click();
     await expect(view.getByText(/^Saved/)).toBeVisible();
 
@@ -146,6 +157,7 @@ test('creates a stack from a template, plans it, deploys it and reads its logs',
     await expect(job.getByTestId('image-pull')).toHaveAttribute('data-done', 'true');
     await expect(job.getByRole('region', { name: /^Log of / })).not.toHaveText('No log lines yet.');
     await expect(view.getByTestId('stack-view-state')).toHaveText('running');
+    expect(docker(['inspect', '--format', '{{json .Config.Env}}', `${STACK}-web-1`])).toContain('FROM_OVERRIDE=yes');
     await page.screenshot({ path: artifact('stacks-deployed.png'), fullPage: true });
 
     // Services: running, with its port as a link that opens in a new tab.

@@ -33,10 +33,34 @@ export interface ComposeIssue {
   column: number | null;
 }
 
+/** The main compose file of every stack; override files are merged over it. */
+export const MAIN_COMPOSE_FILE = 'compose.yaml';
+
+/**
+ * An override file's name: a plain YAML file name in the stack's folder (compose.override.yaml,
+ * compose.prod.yaml) — no folders, not hidden, and never the main file (compared without case,
+ * because macOS folders are case-insensitive).
+ */
+export const overrideFileNameSchema = z
+  .string()
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/, 'An override file name is letters, digits, ".", "-" and "_", ending in .yaml or .yml (e.g. compose.override.yaml)')
+  .refine((n) => n.toLowerCase() !== MAIN_COMPOSE_FILE, `An override file cannot be named ${MAIN_COMPOSE_FILE}: that is the stack's main file`);
+
+export const MAX_OVERRIDE_FILES = 10;
+
+/** Override files, merged over compose.yaml in this order, as `docker compose -f compose.yaml -f a -f b` does. */
+export const stackOverridesSchema = z
+  .array(z.object({ name: overrideFileNameSchema, content: z.string().max(1_000_000) }).strict())
+  .max(MAX_OVERRIDE_FILES)
+  .refine((files) => new Set(files.map((f) => f.name.toLowerCase())).size === files.length, 'Two override files have the same name: rename one');
+
 /** What the user edits: the files of the stack's folder. */
 export const stackFilesSchema = z
   .object({
     compose: z.string().max(1_000_000),
+    /** Override files (compose.override.yaml, compose.prod.yaml, …) merged after compose.yaml, in order. */
+    overrides: stackOverridesSchema.default([]),
     /** The stack's .env (KEY=value lines), as docker compose reads it. */
     env: z.string().max(200_000).default(''),
     /** Per-stack variables set in Rackpilot; they override .env, as the shell's do for docker compose. */
@@ -91,7 +115,7 @@ export interface StackSummary {
 export interface StackVersion {
   version: number;
   appliedAt: string;
-  /** sha256 of compose + env + variables, to tell versions apart at a glance. */
+  /** sha256 of compose (and its overrides) + env + variables, to tell versions apart at a glance. */
   digest: string;
   /** The first line of what changed, e.g. "web: recreate (environment)". */
   summary: string;

@@ -12,7 +12,7 @@ import type { JobContext } from '../jobs/jobs-service';
 import type { SshService } from '../ssh/ssh-service';
 import type { EngineConnector } from './docker/engine-connector';
 import { applyStack } from './engine/apply';
-import type { NodeWorkspace } from './node-workspace';
+import { composeFileNames, type NodeWorkspace } from './node-workspace';
 import { redactError, redactor, secretValues } from './secrets';
 import { loadForEngine } from './stack-loader';
 import type { StackPlace } from './stack-place';
@@ -64,7 +64,7 @@ export async function runDeploy(deps: DeployDeps, req: DeployRequest, job: JobCo
     if (place.target) {
       job.phase(UPLOAD_PHASE);
       const folder = await deps.workspace.mirror(place.target, name, stack.files, job.signal);
-      log(`Copied compose.yaml and .env to ${folder} on ${place.label}`);
+      log(`Copied ${[...composeFileNames(stack.files), '.env'].join(', ')} to ${folder} on ${place.label}`);
     }
 
     const applied = await applyStack(docker, project, {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, RackpilotError } from '../../../shared/errors';
-import { nodeEnvFile } from './node-workspace';
+import { nodeEnvFile, staleOverrides } from './node-workspace';
 import { MASK, redactError, redactor, secretValues } from './secrets';
 import { stackState } from './stack-summary';
 import type { StackContainer } from '../../../shared/domain/stack';
 
 describe('secrets', () => {
   const stack = {
-    files: { compose: '', env: 'PORT=80\nADMIN_TOKEN="tok en"\n', variables: { DB_PASSWORD: 'hunter22', CUSTOM: 'marked-one', HOST: 'db' }, profiles: [] },
+    files: { compose: '', overrides: [], env: 'PORT=80\nADMIN_TOKEN="tok en"\n', variables: { DB_PASSWORD: 'hunter22', CUSTOM: 'marked-one', HOST: 'db' }, profiles: [] },
     secrets: ['CUSTOM'],
   };
 
@@ -33,8 +33,22 @@ describe('secrets', () => {
 
 describe('nodeEnvFile', () => {
   it('appends the stack variables after the .env so they win', () => {
-    expect(nodeEnvFile({ compose: '', env: 'A=1', variables: { A: '2', B: 'x y' }, profiles: [] })).toBe("A=1\n# Set in Rackpilot (they override the lines above)\nA=2\nB='x y'\n");
-    expect(nodeEnvFile({ compose: '', env: 'A=1\n', variables: {}, profiles: [] })).toBe('A=1\n');
+    expect(nodeEnvFile({ compose: '', overrides: [], env: 'A=1', variables: { A: '2', B: 'x y' }, profiles: [] })).toBe("A=1\n# Set in Rackpilot (they override the lines above)\nA=2\nB='x y'\n");
+    expect(nodeEnvFile({ compose: '', overrides: [], env: 'A=1\n', variables: {}, profiles: [] })).toBe('A=1\n');
+  });
+
+  it('names the override files and profiles for docker compose on the node', () => {
+    const overrides = [
+      { name: 'compose.prod.yaml', content: '' },
+      { name: 'compose.override.yaml', content: '' },
+    ];
+    expect(nodeEnvFile({ compose: '', overrides, env: 'COMPOSE_FILE=mine.yaml\n', variables: {}, profiles: ['debug', 'tools'] })).toBe(
+      'COMPOSE_FILE=mine.yaml\n# Set in Rackpilot (they override the lines above)\nCOMPOSE_FILE=compose.yaml:compose.prod.yaml:compose.override.yaml\nCOMPOSE_PROFILES=debug,tools\n',
+    );
+  });
+
+  it('deletes only plain override names the stack no longer has', () => {
+    expect(staleOverrides('compose.prod.yaml\ncompose.old.yml\n../../etc/passwd.yaml\ncompose.yaml\n\n', ['compose.prod.yaml'])).toEqual(['compose.old.yml']);
   });
 });
 

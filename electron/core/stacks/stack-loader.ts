@@ -10,9 +10,11 @@ import type { ComposeIssue } from '../../../shared/domain/stack';
 import { ErrorCode, RackpilotError } from '../../../shared/errors';
 import type { SshService } from '../ssh/ssh-service';
 import type { SshTarget } from '../ssh/target';
+import { finishIssues } from './compose/issues';
 import { loadComposeProject } from './compose/load-project';
 import type { ComposeProject, LoadProjectInput } from './compose/model';
-import type { NodeWorkspace } from './node-workspace';
+import { composeFileNames, type NodeWorkspace } from './node-workspace';
+import { overrideIssues } from './override-checks';
 import { redactor, secretValues } from './secrets';
 import type { StackPlace } from './stack-place';
 import { COMPOSE_FILE, type StackStore, type StoredStack } from './stack-store';
@@ -25,9 +27,20 @@ export interface LoadedStack {
 /** An env_file is configuration, not data: anything larger is a mistake worth naming. */
 const MAX_ENV_FILE_BYTES = 1024 * 1024;
 
+/** compose.yaml, then its override files in order: `docker compose -f compose.yaml -f <override>…`. */
 function input(name: string, workingDir: string, stack: StoredStack, readFile: (path: string) => string): LoadProjectInput {
-  const { compose, env, variables, profiles } = stack.files;
-  return { projectName: name, workingDir, files: [{ name: COMPOSE_FILE, content: compose }], envFile: env, variables, profiles, readFile };
+  const { compose, overrides, env, variables, profiles } = stack.files;
+  const files = [{ name: COMPOSE_FILE, content: compose }, ...overrides];
+  return { projectName: name, workingDir, files, envFile: env, variables, profiles, readFile };
+}
+
+/** The compose loader, plus what docker compose on the node would refuse in an override file. */
+function load(stack: StoredStack, project: LoadProjectInput): LoadedStack {
+  const loaded = loadComposeProject(project);
+  const extra = overrideIssues(stack.files.overrides);
+  if (!extra.length) return loaded;
+  const issues = finishIssues([...loaded.issues, ...extra], [...composeFileNames(stack.files), '.env']);
+  return { project: extra.some((i) => i.severity === 'error') ? null : loaded.project, issues };
 }
 
 /**
@@ -37,12 +50,12 @@ function input(name: string, workingDir: string, stack: StoredStack, readFile: (
 export function loadForEditor(store: StackStore, place: StackPlace, name: string, stack: StoredStack): LoadedStack {
   const dir = store.folder(place.nodeId, name);
   const readFile = place.target ? () => '' : (path: string) => readFileSync(path, 'utf8');
-  return masked(stack, loadComposeProject(input(name, dir, stack, readFile)));
+  return masked(stack, load(stack, input(name, dir, stack, readFile)));
 }
 
 /** A stack's files as they would load anywhere: the `validate` method (no node, no files). */
 export function loadDetached(name: string, stack: StoredStack): LoadedStack {
-  return masked(stack, loadComposeProject(input(name, `/rackpilot/preview/${name}`, stack, () => '')));
+  return masked(stack, load(stack, input(name, `/rackpilot/preview/${name}`, stack, () => '')));
 }
 
 /**
@@ -64,11 +77,12 @@ export async function loadForEngine(
 ): Promise<ComposeProject> {
   let loaded: LoadedStack;
   if (!place.target) {
-    loaded = loadComposeProject(input(name, deps.store.folder(place.nodeId, name), stack, (path) => readFileSync(path, 'utf8')));
+    loaded = load(stack, input(name, deps.store.folder(place.nodeId, name), stack, (path) => readFileSync(path, 'utf8')));
   } else {
     const dir = await deps.workspace.folder(place.target, name, signal);
     const wanted = new Set<string>();
-    loaded = loadComposeProject(
+    loaded = load(
+      stack,
       input(name, dir, stack, (path) => {
         wanted.add(path);
         return '';
@@ -76,7 +90,8 @@ export async function loadForEngine(
     );
     if (wanted.size) {
       const fetched = await fetchEnvFiles(deps.ssh, place.target, [...wanted], signal);
-      loaded = loadComposeProject(
+      loaded = load(
+        stack,
         input(name, dir, stack, (path) => {
           const got = fetched.get(path);
           if (typeof got === 'string') return got;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ let dir: string;
 let store: StackStore;
 
 const v1: StoredStack = {
-  files: { compose: 'services:\n  web:\n    image: nginx\n', env: 'PORT=8080\n', variables: { DB_PASSWORD: 'hunter22' }, profiles: [] },
+  files: { compose: 'services:\n  web:\n    image: nginx\n', overrides: [], env: 'PORT=8080\n', variables: { DB_PASSWORD: 'hunter22' }, profiles: [] },
   secrets: ['DB_PASSWORD'],
 };
 const v2: StoredStack = { ...v1, files: { ...v1.files, env: 'PORT=9090\n' } };
@@ -27,7 +28,7 @@ describe('StackStore', () => {
     expect(readFileSync(join(folder, 'compose.yaml'), 'utf8')).toBe(v1.files.compose);
     expect(readFileSync(join(folder, '.env'), 'utf8')).toBe('PORT=8080\n');
     const settings = JSON.parse(readFileSync(join(folder, 'rackpilot.json'), 'utf8')) as unknown;
-    expect(settings).toEqual({ variables: { DB_PASSWORD: 'hunter22' }, profiles: [], secrets: ['DB_PASSWORD'] });
+    expect(settings).toEqual({ variables: { DB_PASSWORD: 'hunter22' }, profiles: [], overrides: [], secrets: ['DB_PASSWORD'] });
     expect(statSync(join(folder, 'rackpilot.json')).mode & 0o077).toBe(0);
     expect(statSync(folder).mode & 0o077).toBe(0);
     expect(store.read('node-1', 'web')).toEqual(v1);
@@ -105,5 +106,51 @@ describe('StackStore', () => {
     store.write('local', 'web', v1);
     writeFileSync(join(store.folder('local', 'web'), 'rackpilot.json'), '{"variables": {"bad name": 1}}');
     expect(() => store.read('local', 'web')).toThrow(expect.objectContaining({ code: ErrorCode.StoreCorrupt, message: expect.stringContaining('rackpilot.json') }));
+  });
+
+  it('keeps override files beside compose.yaml in their order, in history too, and deletes removed ones', () => {
+    const prod = { name: 'compose.prod.yaml', content: 'services:\n  web:\n    environment:\n      MODE: prod\n' };
+    const local = { name: 'compose.override.yaml', content: 'services:\n  web:\n    ports: ["8080:80"]\n' };
+    const withOverrides: StoredStack = { ...v1, files: { ...v1.files, overrides: [prod, local] } };
+    store.write('local', 'web', withOverrides);
+    const folder = store.folder('local', 'web');
+    expect(readFileSync(join(folder, 'compose.prod.yaml'), 'utf8')).toBe(prod.content);
+    expect(statSync(join(folder, 'compose.prod.yaml')).mode & 0o077).toBe(0);
+    expect(JSON.parse(readFileSync(join(folder, 'rackpilot.json'), 'utf8'))).toMatchObject({ overrides: ['compose.prod.yaml', 'compose.override.yaml'] });
+    expect(store.read('local', 'web')).toEqual(withOverrides);
+
+    store.recordVersion('local', 'web', withOverrides, 'with overrides');
+    expect(stackDigest(withOverrides.files)).not.toBe(stackDigest(v1.files));
+    expect(stackDigest({ ...withOverrides.files, overrides: [local, prod] })).not.toBe(stackDigest(withOverrides.files));
+
+    // Dropped: its file goes; renamed by case only: the one file stays under its new name.
+    const renamed = { ...local, name: 'Compose.Override.yaml' };
+    store.write('local', 'web', { ...v1, files: { ...v1.files, overrides: [renamed] } });
+    expect(existsSync(join(folder, 'compose.prod.yaml'))).toBe(false);
+    expect(readdirSync(folder).filter((f) => /\.ya?ml$/i.test(f)).map((f) => f.toLowerCase()).sort()).toEqual(['compose.override.yaml', 'compose.yaml']);
+    expect(store.read('local', 'web')?.files.overrides).toEqual([renamed]);
+    expect(store.readVersion('local', 'web', 1)).toEqual(withOverrides);
+    expect(readdirSync(join(folder, 'history', '1')).sort()).toEqual(['.env', 'compose.override.yaml', 'compose.prod.yaml', 'compose.yaml', 'meta.json', 'rackpilot.json']);
+  });
+
+  it('reads folders written before override files existed, with the same digest as then', () => {
+    const folder = store.folder('local', 'old');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'compose.yaml'), v1.files.compose);
+    writeFileSync(join(folder, '.env'), v1.files.env);
+    writeFileSync(join(folder, 'rackpilot.json'), JSON.stringify({ variables: v1.files.variables, profiles: [], secrets: ['DB_PASSWORD'] }));
+    expect(store.read('local', 'old')).toEqual(v1);
+    const { compose, env, variables, profiles } = v1.files;
+    const before = createHash('sha256').update(JSON.stringify({ compose, env, variables, profiles })).digest('hex');
+    expect(stackDigest(v1.files)).toBe(before);
+  });
+
+  it('says which override file is missing, and refuses names that could leave the folder', () => {
+    store.write('local', 'web', { ...v1, files: { ...v1.files, overrides: [{ name: 'compose.dev.yml', content: '' }] } });
+    rmSync(join(store.folder('local', 'web'), 'compose.dev.yml'));
+    expect(() => store.read('local', 'web')).toThrow(expect.objectContaining({ code: ErrorCode.StoreCorrupt, message: expect.stringContaining('compose.dev.yml') }));
+    for (const name of ['../x.yaml', '.hidden.yaml', 'compose.yaml', 'COMPOSE.yaml', 'x.json']) {
+      expect(() => store.write('local', 'bad', { ...v1, files: { ...v1.files, overrides: [{ name, content: '' }] } }), name).toThrow(expect.objectContaining({ code: ErrorCode.Validation }));
+    }
   });
 });

@@ -1,19 +1,20 @@
 /**
  * The stack store (issue 6 §5): each stack is a folder `<dataDir>/stacks/<nodeId>/<name>/` with
- * the files docker compose reads (compose.yaml, .env), Rackpilot's own settings (rackpilot.json:
- * variables, profiles, which variables are secret) and `history/<n>/`, a copy of the files
+ * the files docker compose reads (compose.yaml, its override files, .env), Rackpilot's own
+ * settings (rackpilot.json: variables, profiles, the overrides' order, which variables are
+ * secret) and `history/<n>/`, a copy of the files
  * applied as version n with its meta. Every file is written to a temporary name, flushed and
  * renamed into place, and a history version appears in one rename, so a crash leaves either the
  * old or the new file — never a torn one, never a lost stack.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { stackFilesSchema, stackNameSchema, type StackFiles, type StackVersion } from '../../../shared/domain/stack';
+import { MAIN_COMPOSE_FILE, overrideFileNameSchema, stackFilesSchema, stackNameSchema, type StackFiles, type StackVersion } from '../../../shared/domain/stack';
 import { ErrorCode, RackpilotError } from '../../../shared/errors';
 
-export const COMPOSE_FILE = 'compose.yaml';
+export const COMPOSE_FILE = MAIN_COMPOSE_FILE;
 export const ENV_FILE = '.env';
 const SETTINGS_FILE = 'rackpilot.json';
 const META_FILE = 'meta.json';
@@ -28,6 +29,8 @@ export interface StoredStack {
 const settingsSchema = z.object({
   variables: stackFilesSchema.shape.variables,
   profiles: stackFilesSchema.shape.profiles,
+  /** The override files' names in merge order; folders written before overrides existed have none. */
+  overrides: z.array(overrideFileNameSchema).default([]),
   secrets: z.array(z.string()).default([]),
 });
 
@@ -144,17 +147,29 @@ export class StackStore {
   }
 }
 
-/** sha256 over everything that decides what runs: compose, .env, variables and profiles. */
+/**
+ * sha256 over everything that decides what runs: compose, its overrides, .env, variables and
+ * profiles. Overrides count only when there are some, so versions recorded before they existed
+ * keep their digest.
+ */
 export function stackDigest(files: StackFiles): string {
   const variables = Object.fromEntries(Object.entries(files.variables).sort(([a], [b]) => a.localeCompare(b)));
   const h = createHash('sha256');
-  h.update(JSON.stringify({ compose: files.compose, env: files.env, variables, profiles: files.profiles }));
+  const overrides = files.overrides.length ? { overrides: files.overrides.map((o) => [o.name, o.content]) } : {};
+  h.update(JSON.stringify({ compose: files.compose, env: files.env, variables, profiles: files.profiles, ...overrides }));
   return h.digest('hex');
 }
 
 function checkName(name: string): string {
   const parsed = stackNameSchema.safeParse(name);
   if (!parsed.success) throw new RackpilotError(ErrorCode.Validation, `"${name}" is not a valid stack name: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+  return parsed.data;
+}
+
+/** The RPC checks names already; this guards the folder against any other caller (no `../`). */
+function checkOverrideName(name: string): string {
+  const parsed = overrideFileNameSchema.safeParse(name);
+  if (!parsed.success) throw new RackpilotError(ErrorCode.Validation, `"${name}" is not a valid override file name: ${parsed.error.issues[0]?.message ?? 'invalid'}. Rename it.`);
   return parsed.data;
 }
 
@@ -169,6 +184,19 @@ function readStackFolder(dir: string, what: string): StoredStack {
   const compose = readFileSync(join(dir, COMPOSE_FILE), 'utf8');
   const envPath = join(dir, ENV_FILE);
   const env = existsSync(envPath) ? readFileSync(envPath, 'utf8') : '';
+  const settings = readSettings(dir, what);
+  const { variables, profiles, secrets } = settings;
+  const overrides = settings.overrides.map((name) => {
+    const path = join(dir, name);
+    if (!existsSync(path)) {
+      throw new RackpilotError(ErrorCode.StoreCorrupt, `The override file ${name} of ${what} is missing (${path}). Restore it, or remove "${name}" from the overrides in ${join(dir, SETTINGS_FILE)}.`);
+    }
+    return { name, content: readFileSync(path, 'utf8') };
+  });
+  return { files: { compose, overrides, env, variables, profiles }, secrets };
+}
+
+function readSettings(dir: string, what: string): z.output<typeof settingsSchema> {
   const raw = existsSync(join(dir, SETTINGS_FILE)) ? readJson(join(dir, SETTINGS_FILE)) : {};
   const settings = settingsSchema.safeParse(raw);
   if (!settings.success) {
@@ -177,16 +205,35 @@ function readStackFolder(dir: string, what: string): StoredStack {
       `The settings of ${what} (${join(dir, SETTINGS_FILE)}) are unreadable: ${settings.error.issues[0]?.message ?? 'malformed'}. Fix or delete that file.`,
     );
   }
-  const { variables, profiles, secrets } = settings.data;
-  return { files: { compose, env, variables, profiles }, secrets };
+  return settings.data;
 }
 
+/**
+ * Override files first, then compose.yaml and .env, then rackpilot.json, which names the
+ * overrides: a crash part-way leaves at most an unlisted file, never a listed one missing. Files
+ * of overrides removed since are deleted last.
+ */
 function writeStackFolder(dir: string, stack: StoredStack): void {
-  const { compose, env, variables, profiles } = stack.files;
+  const { compose, overrides, env, variables, profiles } = stack.files;
+  const before = existsSync(join(dir, SETTINGS_FILE)) ? (settingsSchema.safeParse(readJson(join(dir, SETTINGS_FILE))).data?.overrides ?? []) : [];
   const secrets = [...new Set(stack.secrets)].filter((s) => Object.hasOwn(variables, s)).sort();
+  for (const o of overrides) writeFileAtomic(join(dir, checkOverrideName(o.name)), o.content, 0o600);
   writeFileAtomic(join(dir, COMPOSE_FILE), compose, 0o600);
   writeFileAtomic(join(dir, ENV_FILE), env, 0o600);
-  writeFileAtomic(join(dir, SETTINGS_FILE), JSON.stringify({ variables, profiles, secrets }, null, 2) + '\n', 0o600);
+  const settings = { variables, profiles, overrides: overrides.map((o) => o.name), secrets };
+  writeFileAtomic(join(dir, SETTINGS_FILE), JSON.stringify(settings, null, 2) + '\n', 0o600);
+  const kept = overrides.map((o) => join(dir, o.name));
+  for (const name of before) {
+    const path = join(dir, name);
+    // On a case-insensitive disk (macOS) "A.yaml" renamed to "a.yaml" is still the kept file.
+    if (!kept.some((k) => sameFile(k, path))) rmSync(path, { force: true });
+  }
+}
+
+function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [sa, sb] = [statSync(a, { throwIfNoEntry: false }), statSync(b, { throwIfNoEntry: false })];
+  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
 }
 
 function readJson(path: string): unknown {

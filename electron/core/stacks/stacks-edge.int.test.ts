@@ -58,7 +58,7 @@ afterAll(async () => {
 }, 60_000);
 
 function files(compose: string, extra: Partial<StackFiles> = {}): StackFiles {
-  return { compose, env: '', variables: {}, profiles: [], ...extra };
+  return { compose, overrides: [], env: '', variables: {}, profiles: [], ...extra };
 }
 
 /** Saves a compose file the compose spec accepts (so docker compose would take it too). */

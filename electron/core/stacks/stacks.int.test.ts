@@ -57,6 +57,7 @@ const COMPOSE = [
 function files(greeting: string): StackFiles {
   return {
     compose: COMPOSE,
+    overrides: [],
     env: `WEB_IMAGE=${images.web}\nBUSYBOX_IMAGE=${images.busybox}\nGREETING=${greeting}\n`,
     variables: { DB_PASSWORD },
     profiles: [],
@@ -249,6 +250,7 @@ describe.skipIf(skip)('stacks on the local engine', () => {
     // The secret ends up in an image tag: the pull fails and the engine's message quotes it.
     const leaky: StackFiles = {
       compose: ['services:', '  app:', '    image: ${BUSYBOX_IMAGE}-${API_TOKEN}', '    environment:', '      TOKEN: ${API_TOKEN}', ''].join('\n'),
+      overrides: [],
       env: `BUSYBOX_IMAGE=${images.busybox}\n`,
       variables: { API_TOKEN: DB_PASSWORD },
       profiles: [],

@@ -1,7 +1,7 @@
 /**
- * The Editor tab: compose.yaml (YAML, with validation markers as you type), the stack's .env and
- * its variables, and Save. Edits stay local until saved; a change made elsewhere replaces them
- * only while nothing here is unsaved.
+ * The Editor tab: compose.yaml (YAML, with validation markers as you type) and its override
+ * files, the stack's .env and its variables, and Save. Edits stay local until saved; a change
+ * made elsewhere replaces them only while nothing here is unsaved.
  */
 import { useMemo, useState } from 'react';
 import type { StackDetail, StackFiles } from '../../../shared/domain/stack';
@@ -10,13 +10,15 @@ import { errorMessage, rpc } from '../../rpc/api';
 import { CodeEditor } from './CodeEditor';
 import { markersFor } from './compose-markers';
 import { IssuesList } from './IssuesList';
+import { draftsFromOverrides, overrideNameErrors, overridesFromDrafts, type OverrideDraft } from './overrides-form';
+import { OverridesEditor } from './OverridesEditor';
 import { useValidation } from './use-validation';
 import { rowsFromVariables, variablesFromRows, type VariableRow } from './variables-form';
 import { VariablesEditor } from './VariablesEditor';
 
-const EMPTY: StackFiles = { compose: '', env: '', variables: {}, profiles: [] };
+const EMPTY: StackFiles = { compose: '', overrides: [], env: '', variables: {}, profiles: [] };
 
-/** Keys for variable rows, unique across editors (React only needs them stable per list). */
+/** Keys for variable rows and override files, unique across editors (React only needs them stable per list). */
 let lastRowKey = 0;
 const newKey = () => ++lastRowKey;
 
@@ -30,6 +32,7 @@ export function EditorTab({ detail, onSaved }: EditorTabProps) {
   const stored = detail.files ?? EMPTY;
   const [baseline, setBaseline] = useState(stored);
   const [compose, setCompose] = useState(stored.compose);
+  const [drafts, setDrafts] = useState<OverrideDraft[]>(() => draftsFromOverrides(stored.overrides, newKey));
   const [env, setEnv] = useState(stored.env);
   const [rows, setRows] = useState<VariableRow[]>(() => rowsFromVariables(stored.variables, newKey));
   const [rowErrors, setRowErrors] = useState<Record<number, string>>({});
@@ -40,8 +43,16 @@ export function EditorTab({ detail, onSaved }: EditorTabProps) {
 
   const parsedVars = variablesFromRows(rows);
   const variables = 'variables' in parsedVars ? parsedVars.variables : baseline.variables;
-  const files: StackFiles = { compose, env, variables, profiles: baseline.profiles };
-  const dirty = compose !== baseline.compose || env !== baseline.env || JSON.stringify(variables) !== JSON.stringify(baseline.variables) || 'errors' in parsedVars;
+  const nameErrors = overrideNameErrors(drafts);
+  const overrides = overridesFromDrafts(drafts);
+  const files: StackFiles = { compose, overrides, env, variables, profiles: baseline.profiles };
+  const dirty =
+    compose !== baseline.compose ||
+    env !== baseline.env ||
+    JSON.stringify(variables) !== JSON.stringify(baseline.variables) ||
+    JSON.stringify(overrides) !== JSON.stringify(baseline.overrides) ||
+    'errors' in parsedVars ||
+    Object.keys(nameErrors).length > 0;
 
   // Files changed elsewhere (another window, a rollback): take them while nothing here is unsaved.
   // Adjusted during render, as React advises for state that follows a prop.
@@ -50,6 +61,7 @@ export function EditorTab({ detail, onSaved }: EditorTabProps) {
     if (!dirty && JSON.stringify(stored) !== JSON.stringify(baseline)) {
       setBaseline(stored);
       setCompose(stored.compose);
+      setDrafts(draftsFromOverrides(stored.overrides, newKey));
       setEnv(stored.env);
       setRows(rowsFromVariables(stored.variables, newKey));
     }
@@ -67,6 +79,10 @@ export function EditorTab({ detail, onSaved }: EditorTabProps) {
       setRowErrors(checked.errors);
       return;
     }
+    if (Object.keys(nameErrors).length > 0) {
+      setError('Fix the names of the override files marked above, then save.');
+      return;
+    }
     setRowErrors({});
     setSaving(true);
     try {
@@ -76,6 +92,7 @@ export function EditorTab({ detail, onSaved }: EditorTabProps) {
       const kept = saved.files ?? next;
       setBaseline(kept);
       setCompose(kept.compose);
+      if (JSON.stringify(kept.overrides) !== JSON.stringify(next.overrides)) setDrafts(draftsFromOverrides(kept.overrides, newKey));
       setEnv(kept.env);
       if (JSON.stringify(kept.variables) !== JSON.stringify(next.variables)) setRows(rowsFromVariables(kept.variables, newKey));
       setSavedNote(saved.issues.some((i) => i.severity === 'error') ? 'Saved, with problems: fix them before you deploy.' : 'Saved. Open Plan to see what deploying it changes.');
@@ -98,6 +115,7 @@ export function EditorTab({ detail, onSaved }: EditorTabProps) {
         <div className="stack-editor-main">
           <h3 className="stack-file-title">compose.yaml</h3>
           <CodeEditor value={compose} onChange={setCompose} label="compose.yaml" language="yaml" markers={composeMarkers} size="large" />
+          <OverridesEditor drafts={drafts} errors={nameErrors} issues={validation.issues} firstService={validation.services[0] ?? detail.summary.services[0]?.name} onChange={setDrafts} newKey={newKey} />
         </div>
         <div className="stack-editor-side">
           <h3 className="stack-file-title">.env</h3>

@@ -59,7 +59,7 @@ export function fillTemplate(template: TemplateSource, values: Record<string, st
       env.push('', `# ${v.label}: ${v.help}`, envLine(v.name, v.value));
     }
   }
-  return { files: { compose: template.compose, env: env.join('\n') + '\n', variables, profiles: [] }, secrets };
+  return { files: { compose: template.compose, overrides: [], env: env.join('\n') + '\n', variables, profiles: [] }, secrets };
 }
 
 function validation(issues: FieldErrorDetails['issues'], message: string): RackpilotError {
