@@ -43,13 +43,17 @@ export class VmProcess {
   private stderr = '';
   private exitInfo: VmExit | null = null;
   private readonly listeners = new Set<(e: QmpEvent) => void>();
+  private readonly consoleListeners = new Set<(chunk: Buffer) => void>();
 
   private constructor(
     private readonly child: ChildProcess,
     consoleLog: ConsoleLog,
   ) {
     child.stderr?.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-STDERR_KEEP)));
-    child.stdout?.on('data', (d: Buffer) => consoleLog.write(d));
+    child.stdout?.on('data', (d: Buffer) => {
+      consoleLog.write(d);
+      for (const l of this.consoleListeners) l(d);
+    });
     // 'close' comes after the pipes drained: the console log has the guest's last words.
     this.exited = new Promise((resolve) => {
       child.once('close', (code, signal) => {
@@ -96,6 +100,12 @@ export class VmProcess {
       for (const l of vm.listeners) l(e);
     });
     return vm;
+  }
+
+  /** The serial console's output as it arrives (it is also in the console log). */
+  onConsole(listener: (chunk: Buffer) => void): () => void {
+    this.consoleListeners.add(listener);
+    return () => this.consoleListeners.delete(listener);
   }
 
   onEvent(listener: (e: QmpEvent) => void): () => void {

@@ -9,6 +9,7 @@ import { VlabErrorCode, type VirtualNode } from '../../../shared/domain/vlab';
 import type { WireError } from '../../../shared/protocol';
 import type { Logger } from '../log';
 import { toWireError } from '../rpc/errors';
+import { BootRetryWatch } from './boot-retry';
 import { createDisk } from './disk';
 import { checkHost, chooseAccelerator, installHint, missingMessage, type AcceleratorChoice, type VlabPaths } from './host-tools';
 import { freeLoopbackPort, loopbackPortFree, rootlessBootUrl, type BootEndpoint } from './lab-network';
@@ -159,7 +160,20 @@ export class VmRunner {
     void proc.exited.then((exit) => this.onExit(vm.id, proc, exit, paths.qmp));
     const running = this.records.patch(vm.id, { state: 'running', pid: proc.pid, startedAt: new Date().toISOString() });
     this.records.timeline(running, 'vlab.started', `Powered on ${vm.name} (${accel.kind}, ${vm.firmware}); ${launch.how}`, 'user', { vmId: vm.id, accelerator: accel.kind, pid: proc.pid });
+    if (vm.firmware === 'uefi') this.retryFailedBoots(running, proc);
     return running;
+  }
+
+  /** OVMF parks in its shell when every boot option failed; go round again, as a server would. */
+  private retryFailedBoots(vm: VirtualNode, proc: VmProcess): void {
+    const watch = new BootRetryWatch({
+      maxRetries: UEFI_BOOT_RETRIES,
+      onGaveUp: (attempt) => {
+        this.records.timeline(vm, 'vlab.bootRetry', `${vm.name}'s firmware found nothing to boot; resetting it (retry ${attempt} of ${UEFI_BOOT_RETRIES})`, 'system', { vmId: vm.id, attempt });
+        proc.execute('system_reset').catch(() => undefined);
+      },
+    });
+    proc.onConsole((chunk) => watch.feed(chunk));
   }
 
   /** Waits for a bridged VM's tap (and, for the last one, the lab) to be released. */
@@ -219,6 +233,9 @@ export class VmRunner {
     return next;
   }
 }
+
+/** Resets of a UEFI node whose firmware found nothing to boot, before it is left in its shell. */
+const UEFI_BOOT_RETRIES = 10;
 
 export function qemuMissing(missing: ReturnType<typeof checkHost>['missing'], vm?: Pick<VirtualNode, 'name' | 'firmware'>): RackpilotError {
   // OVMF matters only to UEFI nodes: a BIOS node's error names only what it needs.
