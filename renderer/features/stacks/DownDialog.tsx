@@ -8,6 +8,7 @@ import { Dialog } from '../../components/Dialog';
 import { DialogActions } from '../../components/DialogActions';
 import { FormError } from '../../components/FormError';
 import { errorMessage, rpc } from '../../rpc/api';
+import { TypeNameToConfirm } from '../../components/TypeNameToConfirm';
 
 export function DownDialog({ nodeId, name, onStarted, onClose }: { nodeId: string; name: string; onStarted(job: Job): void; onClose(): void }) {
   const [removeVolumes, setRemoveVolumes] = useState(false);
@@ -40,12 +41,7 @@ export function DownDialog({ nodeId, name, onStarted, onClose }: { nodeId: strin
         <input type="checkbox" checked={removeVolumes} onChange={(e) => setRemoveVolumes(e.target.checked)} /> Also remove its volumes (their data is deleted)
       </label>
       {removeVolumes && (
-        <div className="field">
-          <label htmlFor={`${id}-confirm`}>
-            Type <span className="mono confirm-name">{name}</span> to confirm
-          </label>
-          <input id={`${id}-confirm`} type="text" autoComplete="off" spellCheck={false} value={confirmName} onChange={(e) => setConfirmName(e.target.value)} />
-        </div>
+        <TypeNameToConfirm id={`${id}-confirm`} name={name} value={confirmName} onChange={setConfirmName} />
       )}
       <FormError message={error} />
       <DialogActions onCancel={onClose} cancelRef={cancelRef}>

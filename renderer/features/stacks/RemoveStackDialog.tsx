@@ -4,6 +4,7 @@ import { Dialog } from '../../components/Dialog';
 import { DialogActions } from '../../components/DialogActions';
 import { FormError } from '../../components/FormError';
 import { errorMessage, rpc } from '../../rpc/api';
+import { TypeNameToConfirm } from '../../components/TypeNameToConfirm';
 
 export function RemoveStackDialog({ nodeId, name, onRemoved, onClose }: { nodeId: string; name: string; onRemoved(): void; onClose(): void }) {
   const [confirmName, setConfirmName] = useState('');
@@ -28,12 +29,7 @@ export function RemoveStackDialog({ nodeId, name, onRemoved, onClose }: { nodeId
       <p id={`${id}-what`}>
         This deletes the stored files and version history of <strong>{name}</strong>. Containers it runs are not touched: take it down first if you want them gone.
       </p>
-      <div className="field">
-        <label htmlFor={`${id}-confirm`}>
-          Type <span className="mono confirm-name">{name}</span> to confirm
-        </label>
-        <input id={`${id}-confirm`} type="text" autoComplete="off" spellCheck={false} value={confirmName} onChange={(e) => setConfirmName(e.target.value)} />
-      </div>
+      <TypeNameToConfirm id={`${id}-confirm`} name={name} value={confirmName} onChange={setConfirmName} />
       <FormError message={error} />
       <DialogActions onCancel={onClose} cancelRef={cancelRef}>
         <button type="button" className="btn btn-danger" disabled={busy || confirmName !== name} onClick={() => void remove()}>
