@@ -53,11 +53,20 @@ export async function startTestRegistry(): Promise<TestRegistry> {
     config,
     ['version: 0.1', 'log:', '  level: error', 'storage:', '  filesystem:', `    rootdirectory: ${join(dir, 'data')}`, '  delete:', '    enabled: true', 'http:', `  addr: 127.0.0.1:${port}`, ''].join('\n'),
   );
-  const child: ChildProcess = spawn(REGISTRY_BIN, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Test workers can be killed without running exit handlers, which would orphan the registry:
+  // a shell minds it instead, and ends it (and deletes its data) when told to or when this
+  // process is gone.
+  const minder = [
+    `"$0" serve "$1" & registry=$!`,
+    `trap 'kill $registry 2>/dev/null; wait $registry; rm -rf "$2"; exit 0' TERM INT`,
+    `while kill -0 ${process.pid} 2>/dev/null && kill -0 $registry 2>/dev/null; do sleep 1 & wait $!; done`,
+    `kill $registry 2>/dev/null; wait $registry; rm -rf "$2"`,
+  ].join('\n');
+  const child: ChildProcess = spawn('/bin/sh', ['-c', minder, REGISTRY_BIN, config, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const stop = () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null) child.kill('SIGTERM');
   };
   process.once('exit', stop);
   const deadline = Date.now() + 15_000;
