@@ -29,6 +29,12 @@ PACKAGES=(
   docker.io         # stacks tests + bench: a real Docker Engine (started by scripts/start-docker.sh)
   docker-compose    # stacks tests + bench: the peer Rackpilot's stacks interoperate with (labels)
   docker-registry   # stacks tests: a local registry the test images are pushed to and pulled from
+  containerd        # cluster tests: stand-in nodes run the real `containerd config default/dump`
+  iptables          # cluster tests: stand-in nodes get real KUBE-* chains that teardown must remove
+  util-linux        # cluster tests: unshare/nsenter give each stand-in node its own mounts and hostname
+  gnupg             # cluster tests: `gpg --dearmor` of the (stand-in) pkgs.k8s.io key, as on a real node
+  passwd            # cluster and SSH tests: useradd for throwaway login users
+  openssl           # cluster tests: the stand-in kubeadm makes a real PKI
 )
 
 missing=()
