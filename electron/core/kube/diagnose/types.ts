@@ -3,6 +3,7 @@
  * output (and the kubelet journal when the orchestration fetched it) and explains it in plain
  * language: what was seen, and what to do.
  */
+import type { DiagnosisCode } from '../../../../shared/domain/cluster-diagnosis';
 
 export type KubeStep = 'init' | 'join' | 'cni' | 'ready' | 'reset';
 
@@ -21,37 +22,7 @@ export interface DiagnoseInput {
   cgroupDriver?: 'systemd' | 'cgroupfs';
 }
 
-export type DiagnosisCode =
-  | 'cgroup-driver-mismatch'
-  | 'swap-enabled'
-  | 'container-runtime-down'
-  | 'kubelet-unhealthy'
-  | 'control-plane-unhealthy'
-  | 'port-in-use'
-  | 'ip-forward-disabled'
-  | 'bridge-netfilter-missing'
-  | 'insufficient-resources'
-  | 'leftover-cluster-state'
-  | 'image-pull-failed'
-  | 'preflight-failed'
-  | 'kubeadm-config-invalid'
-  | 'join-token-invalid'
-  | 'ca-cert-hash-mismatch'
-  | 'certificate-key-expired'
-  | 'certificate-key-mismatch'
-  | 'api-server-unreachable'
-  | 'pod-cidr-not-assigned'
-  | 'pod-cidr-mismatch'
-  | 'cni-not-ready';
-
-export interface Diagnosis {
-  code: DiagnosisCode;
-  title: string;
-  /** What was seen, quoting the line (secrets masked). */
-  detail: string;
-  /** Plain-language steps with the commands to run. */
-  fix: string;
-}
+export type { Diagnosis, DiagnosisCode } from '../../../../shared/domain/cluster-diagnosis';
 
 /** Where a line was seen. */
 export type EvidenceSource = 'output' | 'journal';
