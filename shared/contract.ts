@@ -27,6 +27,22 @@ import type { HostKey, Node } from './domain/node';
 import { nodeChangesSchema, nodeIdSchema, nodeInputSchema } from './domain/node-schema';
 import { profileCloneInput, profileCreateInput, profileUpdateInput, type Profile } from './domain/profile';
 import { settingsSchema, type Settings } from './domain/settings';
+import type { ClusterSpecIssue } from './domain/cluster';
+import {
+  clusterConfirmInput,
+  clusterMergeKubeconfigInput,
+  clusterRebuildInput,
+  clusterRefInput,
+  clusterSaveInput,
+  clusterTeardownInput,
+  type CleanWipeReport,
+  type Cluster,
+  type ClusterSaveResult,
+  type ClusterStatus,
+  type KubeconfigFile,
+  type KubeconfigMergeResult,
+  type TeardownPlan,
+} from './domain/cluster-record';
 import {
   stackApplyInput,
   stackDownInput,
@@ -265,6 +281,33 @@ export const methods = {
   'stacks.createFromTemplate': method<StackDetail>()(stackFromTemplateInput),
   /** Deletes the stored folder and history (not the containers); the caller repeats the name. */
   'stacks.remove': method<{ nodeId: string; name: string }>()(stackRemoveInput),
+
+  /** Clusters Rackpilot knows (issue 7), stored in its data dir. */
+  'clusters.list': method<Cluster[]>()(empty),
+  'clusters.get': method<Cluster>()(clusterRefInput),
+  /** Creates or updates a cluster's spec; returns the inventory checks' findings (saved anyway). */
+  'clusters.save': method<ClusterSaveResult>()(clusterSaveInput),
+  /** The spec checked against the inventory now, without saving. */
+  'clusters.check': method<ClusterSpecIssue[]>()(clusterSaveInput),
+  /** Forgets a cluster that is a draft or torn down (its backups stay on disk); repeat its name. */
+  'clusters.remove': method<{ name: string }>()(clusterConfirmInput),
+  /** A job (kind `cluster.preflight`) whose result is a PreflightReport. */
+  'clusters.preflight': method<Job>()(clusterRefInput),
+  /** The bootstrap job: resumes where an earlier run stopped (done phases are detected and skipped). */
+  'clusters.bootstrap': method<Job>()(clusterRefInput),
+  /** Nodes, kube-system pods and certificate expiry, through the fetched kubeconfig. */
+  'clusters.status': method<ClusterStatus>()(clusterRefInput),
+  'clusters.kubeconfig': method<KubeconfigFile>()(clusterRefInput),
+  /** Merges the cluster's context into ~/.kube/config (backup first; other contexts untouched). */
+  'clusters.mergeKubeconfig': method<KubeconfigMergeResult>()(clusterMergeKubeconfigInput),
+  /** What a teardown would remove and what would be lost, for the confirmation. Changes nothing. */
+  'clusters.teardownPlan': method<TeardownPlan>()(clusterRefInput),
+  /** Backup (etcd snapshot, PKI, kubeconfig) → drain → reset → clean → wipe check. `soft`: kubeadm-level only. */
+  'clusters.teardown': method<Job>()(clusterTeardownInput),
+  /** A job whose result is a CleanWipeReport: what a teardown left behind on each node. */
+  'clusters.wipeCheck': method<Job>()(clusterRefInput),
+  /** Teardown → optional PXE reinstall → phone-home → provisioning → bootstrap → stacks; resumes an unfinished rebuild. */
+  'clusters.rebuild': method<Job>()(clusterRebuildInput),
 } as const;
 
 export type Methods = typeof methods;
@@ -292,6 +335,8 @@ export interface Events {
   /** A stack's stored files, history or containers changed (Rackpilot's own actions). */
   'stacks.changed': { nodeId: string; name: string };
   'stacks.pull': ImagePullProgress;
+  /** A cluster's record changed (saved, bootstrapped, torn down, removed). */
+  'clusters.changed': { op: 'upsert'; cluster: Cluster } | { op: 'remove'; name: string };
 }
 export type EventChannel = keyof Events;
 export const EVENT_CHANNELS: readonly EventChannel[] = [
@@ -306,6 +351,7 @@ export const EVENT_CHANNELS: readonly EventChannel[] = [
   'vlab.changed',
   'stacks.changed',
   'stacks.pull',
+  'clusters.changed',
 ];
 
-export type { ConnectivityResult };
+export type { CleanWipeReport, ConnectivityResult };

@@ -34,6 +34,9 @@ import { factsOnFirstContact } from './ssh/first-contact';
 import { sshHandlers } from './ssh/handlers';
 import type { SecretBox } from './ssh/secret-box';
 import { recipeHandlers } from './recipes/handlers';
+import { clusterHandlers } from './kube/handlers';
+import { ClustersService } from './kube/clusters-service';
+import { rebootNode } from './kube/rebuild/reboot';
 import { stackHandlers } from './stacks/handlers';
 import { StacksService } from './stacks/stacks-service';
 import { terminalHandlers } from './terminal/handlers';
@@ -61,6 +64,8 @@ export interface AppOptions {
   vlab?: VlabOptions;
   /** Where the built lab OS image is (default: $RACKPILOT_CACHE_DIR or /var/cache/rackpilot, lab-image/current). */
   labImageDir?: string;
+  /** Default target of "merge into kubeconfig" (default ~/.kube/config; tests use a temp file). */
+  kubeconfigPath?: string;
   /** Install timeout: the watchdog's round and clock (tests move the clock instead of waiting). */
   installWatchdog?: Pick<InstallWatchdogDeps, 'intervalMs' | 'now'>;
 }
@@ -70,7 +75,7 @@ export interface App {
   dataDir: string;
   info: SystemInfo;
   /** The services, for tests and for faces that need more than the API (none today). */
-  services: { nodes: NodesService; jobs: JobsService; audit: AuditLog; bus: EventBus; bootInventory: BootInventory; installWatchdog: InstallWatchdog; boot: BootService; ssh: SshService; vlab: VlabService; stacks: StacksService; db: Db };
+  services: { nodes: NodesService; jobs: JobsService; audit: AuditLog; bus: EventBus; bootInventory: BootInventory; installWatchdog: InstallWatchdog; boot: BootService; ssh: SshService; vlab: VlabService; stacks: StacksService; clusters: ClustersService; db: Db };
   close(): Promise<void>;
 }
 
@@ -145,6 +150,23 @@ export function createApp(options: AppOptions): App {
   });
   installWatchdog.start();
   const stacks = new StacksService({ dataDir: options.dataDir, nodes, ssh, jobs, audit, bus, log });
+  const clusters = new ClustersService({
+    dataDir: options.dataDir,
+    nodes,
+    ssh,
+    jobs,
+    audit,
+    bus,
+    log,
+    ...(options.kubeconfigPath ? { defaultKubeconfigPath: options.kubeconfigPath } : {}),
+    rebuild: {
+      requestInstall: (nodeId, profileId) => bootInventory.requestInstall(nodeId, profileId),
+      reboot: rebootNode(power, ssh),
+      installTimeoutMs: () => settings.get().installTimeoutMinutes * 60_000,
+      storedStacks: (nodeId) => stacks.store.list(nodeId),
+      applyStack: async (nodeId, name) => jobs.settled(stacks.apply({ nodeId, name, version: 'current' }).id),
+    },
+  });
 
   const info: SystemInfo = {
     product: 'Rackpilot',
@@ -174,6 +196,7 @@ export function createApp(options: AppOptions): App {
     ...vlabHandlers(vlab, power),
     ...labImageHandlers(new LabImage(assets, options.labImageDir)),
     ...stackHandlers(stacks),
+    ...clusterHandlers(clusters),
   };
 
   let closed = false;
@@ -181,16 +204,18 @@ export function createApp(options: AppOptions): App {
     dispatcher: new Dispatcher(handlers, bus, log),
     dataDir: options.dataDir,
     info,
-    services: { nodes, jobs, audit, bus, bootInventory, installWatchdog, boot, ssh, vlab, stacks, db },
+    services: { nodes, jobs, audit, bus, bootInventory, installWatchdog, boot, ssh, vlab, stacks, clusters, db },
     async close() {
       if (closed) return;
       closed = true;
       await installWatchdog.close();
+      // Jobs first, while SSH still works: their remote processes are stopped and they are
+      // recorded as interrupted (not failed because the connection went away under them).
+      await jobs.shutdown();
       await vlab.close();
       await boot.close();
       stacks.close();
       await ssh.close();
-      await jobs.shutdown();
       db.close();
       lock.release();
     },

@@ -2,8 +2,9 @@
  * When may the merge replace an entry that already has the name it wants? Only when the entry
  * is provably this cluster's: a cluster entry with the same CA certificate, a user whose client
  * certificate that CA signed, a context whose cluster entry has that CA. Anything else is
- * somebody else's cluster (or an earlier build of this one, whose CA a rebuild replaced), and
- * silently overwriting it would cut the user off from it.
+ * somebody else's cluster, and silently overwriting it would cut the user off from it. An earlier
+ * build of this cluster (whose CA a rebuild replaced) counts as this cluster's when the caller
+ * passes that CA, which Rackpilot keeps in the cluster's backups.
  */
 import { ErrorCode, RackpilotError } from '../../../../shared/errors';
 import { embeddedCertificate, issuedBy, sameCertificate, type KubeconfigEntries, type NamedEntry } from './kubeconfig-model';
@@ -14,6 +15,8 @@ export interface IncomingEntries {
   user: NamedEntry;
   context: NamedEntry;
   ca: X509Certificate;
+  /** CAs of earlier builds of the same cluster (from its backups): their entries are replaced too. */
+  earlierCas: X509Certificate[];
 }
 
 export interface MergeConflict {
@@ -33,17 +36,20 @@ function clusterCa(existing: KubeconfigEntries, clusterName: unknown): { ca: X50
 
 export function findConflicts(existing: KubeconfigEntries, ours: IncomingEntries): MergeConflict[] {
   const conflicts: MergeConflict[] = [];
+  const cas = [ours.ca, ...ours.earlierCas];
+  const ourCa = (ca: X509Certificate | null) => cas.some((known) => sameCertificate(ca, known));
+  const ourUser = (cert: X509Certificate | null) => cas.some((known) => issuedBy(cert, known));
   for (const context of existing.contexts.filter((c) => c.name === ours.context.name)) {
     const { ca, why } = clusterCa(existing, context.body.cluster);
-    if (!sameCertificate(ca, ours.ca)) conflicts.push({ kind: 'context', name: context.name, why });
+    if (!ourCa(ca)) conflicts.push({ kind: 'context', name: context.name, why });
   }
   for (const cluster of existing.clusters.filter((c) => c.name === ours.cluster.name)) {
     const ca = embeddedCertificate(cluster.body['certificate-authority-data']);
-    if (!sameCertificate(ca, ours.ca)) conflicts.push({ kind: 'cluster', name: cluster.name, why: ca ? 'it has a different CA' : 'it has no embedded CA to compare' });
+    if (!ourCa(ca)) conflicts.push({ kind: 'cluster', name: cluster.name, why: ca ? 'it has a different CA' : 'it has no embedded CA to compare' });
   }
   for (const user of existing.users.filter((u) => u.name === ours.user.name)) {
     const cert = embeddedCertificate(user.body['client-certificate-data']);
-    if (!issuedBy(cert, ours.ca)) {
+    if (!ourUser(cert)) {
       conflicts.push({ kind: 'user', name: user.name, why: cert ? "its client certificate was not issued by this cluster's CA" : 'it has no embedded client certificate to compare' });
     }
   }

@@ -9,12 +9,13 @@
  */
 import { Document, isMap, isSeq, parse, parseDocument, type Node } from 'yaml';
 import type { KubeconfigMergeResult } from '../../../../shared/domain/cluster-record';
+import type { X509Certificate } from 'node:crypto';
 import { ErrorCode, RackpilotError } from '../../../../shared/errors';
 import { expandKubeconfigPath, readIfExists, realKubeconfigPath, writeAtomically, writeBackup } from './kubeconfig-file';
 import { embeddedCertificate, kubeconfigEntries, SECTIONS, type NamedEntry } from './kubeconfig-model';
 import { conflictError, findConflicts, type IncomingEntries } from './merge-conflicts';
 
-function incomingEntries(incoming: string, contextName: string): IncomingEntries {
+function incomingEntries(incoming: string, contextName: string): Omit<IncomingEntries, 'earlierCas'> {
   const bad = (why: string) =>
     new RackpilotError(ErrorCode.Validation, `The cluster's kubeconfig cannot be merged: ${why}. Fetch it again by re-running the cluster's bootstrap.`);
   let entries;
@@ -77,14 +78,32 @@ function upsert(doc: Document, list: string, key: string, entry: NamedEntry): vo
 }
 
 /** kubectl reads JSON kubeconfigs too; such a file stays JSON rather than turning into flow YAML. */
+/** The CA certificates embedded in earlier admin kubeconfigs of the cluster; unreadable ones are skipped. */
+function earlierCas(kubeconfigs: string[]): X509Certificate[] {
+  const cas: X509Certificate[] = [];
+  for (const text of kubeconfigs) {
+    try {
+      const entries = kubeconfigEntries(parse(text));
+      if ('problem' in entries) continue;
+      for (const c of entries.clusters) {
+        const ca = embeddedCertificate(c.body['certificate-authority-data']);
+        if (ca) cas.push(ca);
+      }
+    } catch {
+      // A damaged backup only means that build's entries are not recognised.
+    }
+  }
+  return cas;
+}
+
 function writtenAsJson(doc: Document): boolean {
   return isMap(doc.contents) && doc.contents.flow === true;
 }
 
-export function mergeKubeconfig(o: { path: string; incoming: string; contextName: string; now?: Date }): KubeconfigMergeResult {
+export function mergeKubeconfig(o: { path: string; incoming: string; contextName: string; now?: Date; earlierKubeconfigs?: string[] }): KubeconfigMergeResult {
   const path = expandKubeconfigPath(o.path);
   const target = realKubeconfigPath(path);
-  const ours = incomingEntries(o.incoming, o.contextName);
+  const ours = { ...incomingEntries(o.incoming, o.contextName), earlierCas: earlierCas(o.earlierKubeconfigs ?? []) };
 
   const original = readIfExists(target);
   const doc = original === null ? emptyKubeconfig() : readExisting(path, original);
