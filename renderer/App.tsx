@@ -11,6 +11,7 @@ import { useConnection } from './stores/connection';
 const BootPage = lazy(() => import('./features/boot/BootPage').then((m) => ({ default: m.BootPage })));
 const RackPage = lazy(() => import('./features/rack/RackPage').then((m) => ({ default: m.RackPage })));
 const StacksPage = lazy(() => import('./features/stacks/StacksPage').then((m) => ({ default: m.StacksPage })));
+const ClustersPage = lazy(() => import('./features/clusters/ClustersPage').then((m) => ({ default: m.ClustersPage })));
 
 const NAV: { route: Route; label: string }[] = [
   { route: 'nodes', label: 'Nodes' },
@@ -95,7 +96,11 @@ function Page({ route }: { route: Route }) {
         </Suspense>
       );
     case 'clusters':
-      return <NotBuiltPage title="Clusters" what="Clusters are not built yet: this page will bootstrap, join, tear down and rebuild Kubernetes clusters with kubeadm." />;
+      return (
+        <Suspense fallback={<p className="empty" role="status">Loading…</p>}>
+          <ClustersPage />
+        </Suspense>
+      );
     case 'labs':
       return <NotBuiltPage title="Labs" what="Labs are not built yet: they will guide you from docker to compose to kubeadm, on real nodes or the practice rack." />;
   }

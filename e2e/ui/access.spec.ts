@@ -36,14 +36,17 @@ test('pages that are not built yet say what they will do', async ({ app: page })
   await nav.getByRole('link', { name: 'Boot' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Boot' })).toBeVisible();
   await expect(nav.getByRole('link', { name: 'Boot' })).toHaveAttribute('aria-current', 'page');
-  // Stacks is built: its page offers a new stack instead of a placeholder.
-  await nav.getByRole('link', { name: 'Stacks' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Stacks' })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'New stack' })).toBeVisible();
-  for (const [link, text] of [
-    ['Clusters', /Clusters are not built yet/],
-    ['Labs', /Labs are not built yet/],
+  // Stacks and Clusters are built: their pages offer a new stack / cluster instead of a placeholder.
+  for (const [link, button] of [
+    ['Stacks', 'New stack'],
+    ['Clusters', 'New cluster'],
   ] as const) {
+    await nav.getByRole('link', { name: link }).click();
+    await expect(page.getByRole('heading', { level: 1, name: link })).toBeVisible();
+    await expect(page.getByRole('button', { name: button })).toBeVisible();
+    await expect(nav.getByRole('link', { name: link })).toHaveAttribute('aria-current', 'page');
+  }
+  for (const [link, text] of [['Labs', /Labs are not built yet/]] as const) {
     await nav.getByRole('link', { name: link }).click();
     await expect(page.getByRole('heading', { level: 1, name: link })).toBeVisible();
     await expect(page.getByText(text)).toBeVisible();
