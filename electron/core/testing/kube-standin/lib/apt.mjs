@@ -12,7 +12,7 @@ export const KUBE_PACKAGES = ['kubeadm', 'kubelet', 'kubectl', 'kubernetes-cni',
 /** What `kubeadm`, `kubelet`, `kubectl` depend on in the real repository. */
 export const KUBE_DEPENDS = { kubeadm: ['cri-tools', 'kubernetes-cni'], kubelet: ['kubernetes-cni'], kubectl: [] };
 /** Debian packages a fresh node can install (beyond what the host has installed). */
-const DEBIAN_AVAILABLE = ['apt-transport-https', 'ca-certificates', 'curl', 'gpg', 'gnupg', 'socat', 'conntrack', 'ebtables', 'ethtool', 'containerd', 'jq', 'ipset', 'ipvsadm'];
+const DEBIAN_AVAILABLE = ['apt-transport-https', 'ca-certificates', 'curl', 'gpg', 'gnupg', 'socat', 'conntrack', 'ebtables', 'ethtool', 'containerd', 'jq', 'ipset', 'ipvsadm', 'unattended-upgrades', 'tzdata', 'sudo', 'htop'];
 const SOURCES_DIR = '/etc/apt/sources.list.d';
 const LISTS_DIR = '/var/lib/apt/lists';
 const LIST_FILE = /^pkgs\.k8s\.io_core:_stable:_v(1\.\d+)_deb_Packages$/;
