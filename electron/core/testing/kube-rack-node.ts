@@ -9,13 +9,15 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { HostKey } from '../../../shared/domain/node';
 import { parsePublicKey } from '../nodes/host-keys';
 import { SSHD_PATH } from './sshd';
 
 /** Where the rack directory appears inside every node. */
 export const RACK_MOUNT = '/run/standin-rack';
+/** The checkout the stand-in tools run from. */
+const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
 export interface NodeSetup {
   rackDir: string;
@@ -89,9 +91,12 @@ function setupScript(s: NodeSetup): string {
   const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
   const node = `${RACK_MOUNT}/nodes/${s.name}`;
   return `set -eu
-R=${q(s.rackDir)}; N="$R/nodes/${s.name}"; D="$R/disk/${s.name}"
+R=${q(s.rackDir)}; N="$R/nodes/${s.name}"; D="$R/disk/${s.name}"; REPO=${q(REPO_ROOT)}
 # The node's own disk: overlay upper layers and the files bound below live here.
 mount -t tmpfs -o mode=700 standin-disk "$D"
+# The stand-ins run from this checkout: keep a handle on it, so a checkout under /tmp or /run
+# (a CI clone) is still there after the node gets its own /tmp and /run below.
+mkdir -p "$D/repo"; mount --bind "$REPO" "$D/repo"
 for d in etc var opt root home usr; do
   mkdir -p "$D/up/$d" "$D/work/$d"
   mount -t overlay "standin-$d" -o "lowerdir=/$d,upperdir=$D/up/$d,workdir=$D/work/$d" "/$d"
@@ -121,6 +126,7 @@ cp "$N/init/config.toml" /etc/containerd/config.toml
 cp "$N/init/fstab" /etc/fstab; cp "$N/init/hosts" /etc/hosts; cp "$N/init/machine-id" /etc/machine-id
 echo ${q(s.name)} > /etc/hostname
 mount -t tmpfs -o mode=1777 standin-tmp /tmp
+case "$REPO" in /tmp/*|/run/*) mkdir -p "$REPO"; mount --bind "$D/repo" "$REPO" ;; esac
 hostname ${q(s.name)}
 sysctl -qw net.ipv4.ip_forward=1
 [ -e /proc/sys/net/bridge/bridge-nf-call-iptables ] && sysctl -qw net.bridge.bridge-nf-call-iptables=1

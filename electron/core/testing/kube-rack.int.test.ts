@@ -4,49 +4,17 @@
  * real tools. Root only (skipped locally without it, fails under CI).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recipeParamsSchema } from '../../../shared/domain/recipe';
 import { k8sPrereqsRecipe } from '../recipes/builtins/k8s-prereqs';
+import { rackSsh, type RackSshResult } from './kube-rack-ssh';
 import { requireStandInRack, startStandInRack, type StandInNode, type StandInRack } from './kube-rack';
 
 const skip = requireStandInRack();
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Result = RackSshResult;
 
-/** Logs in as the rack user with the rack key (checking the node's host key) and runs one command. */
-function ssh(rack: StandInRack, node: StandInNode, cmd: string): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const client = new Client();
-    client
-      .on('ready', () => {
-        client.exec(cmd, (err, stream) => {
-          if (err) return reject(err);
-          let stdout = '';
-          let stderr = '';
-          stream.on('data', (d: Buffer) => (stdout += d.toString()));
-          stream.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-          stream.on('close', (code: number | null) => {
-            client.end();
-            resolve({ code: code ?? -1, stdout, stderr });
-          });
-        });
-      })
-      .on('error', reject)
-      .connect({
-        host: node.address,
-        port: node.port,
-        username: rack.user,
-        privateKey: rack.privateKey,
-        hostVerifier: (key: Buffer) => key.toString('base64') === node.hostKey.key,
-        readyTimeout: 10_000,
-      });
-  });
-}
+const ssh = (rack: StandInRack, node: StandInNode, cmd: string): Promise<Result> => rackSsh(rack, node, cmd);
 
 const hostIptables = () => execFileSync('iptables', ['-S']).toString();
 

@@ -7,7 +7,6 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
-import { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterSpecSchema, type ClusterSpecInput } from '../../../shared/domain/cluster';
 import { diagnose } from '../kube/diagnose/diagnose';
@@ -16,15 +15,12 @@ import { parseCertExpiration } from '../kube/output/cert-expiration';
 import { parseJoinCommands, parseUploadCertsKey } from '../kube/output/join-command';
 import { parsePreflightErrors } from '../kube/output/preflight';
 import { renderCluster, type RenderedCluster } from '../kube/render/render-cluster';
+import { rackSsh, type RackSshResult } from './kube-rack-ssh';
 import { requireStandInRack, startStandInRack, type StandInNode, type StandInRack } from './kube-rack';
 
 const skip = requireStandInRack();
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Result = RackSshResult;
 
 const DIR = '/etc/kubernetes/rackpilot';
 const KUBECTL = 'sudo -n kubectl --kubeconfig /etc/kubernetes/admin.conf';
@@ -41,34 +37,7 @@ describe.skipIf(skip)('kubeadm, kubectl and the API server (stand-in kubeadm)', 
   let adminConf: string;
 
   /** Runs one command over SSH as the rack's sudo user, checking the node's host key. */
-  function sh(node: StandInNode, cmd: string): Promise<Result> {
-    return new Promise((resolve, reject) => {
-      const client = new Client();
-      client
-        .on('ready', () => {
-          client.exec(cmd, (err, stream) => {
-            if (err) return reject(err);
-            let stdout = '';
-            let stderr = '';
-            stream.on('data', (d: Buffer) => (stdout += d.toString()));
-            stream.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-            stream.on('close', (code: number | null) => {
-              client.end();
-              resolve({ code: code ?? -1, stdout, stderr });
-            });
-          });
-        })
-        .on('error', reject)
-        .connect({
-          host: node.address,
-          port: node.port,
-          username: rack.user,
-          privateKey: rack.privateKey,
-          hostVerifier: (key: Buffer) => key.toString('base64') === node.hostKey.key,
-          readyTimeout: 10_000,
-        });
-    });
-  }
+  const sh = (node: StandInNode, cmd: string): Promise<Result> => rackSsh(rack, node, cmd);
 
   const writeFile = (node: StandInNode, path: string, text: string) =>
     sh(node, `sudo -n mkdir -p ${DIR} && echo ${Buffer.from(text).toString('base64')} | base64 -d | sudo -n tee ${path} >/dev/null && sudo -n chmod 600 ${path}`);
