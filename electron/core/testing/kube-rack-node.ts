@@ -94,13 +94,15 @@ function setupScript(s: NodeSetup): string {
 R=${q(s.rackDir)}; N="$R/nodes/${s.name}"; D="$R/disk/${s.name}"; REPO=${q(REPO_ROOT)}
 # The node's own disk: overlay upper layers and the files bound below live here.
 mount -t tmpfs -o mode=700 standin-disk "$D"
-# The stand-ins run from this checkout: keep a handle on it, so a checkout under /tmp or /run
-# (a CI clone) is still there after the node gets its own /tmp and /run below.
-mkdir -p "$D/repo"; mount --bind "$REPO" "$D/repo"
 for d in etc var opt root home usr; do
   mkdir -p "$D/up/$d" "$D/work/$d"
   mount -t overlay "standin-$d" -o "lowerdir=/$d,upperdir=$D/up/$d,workdir=$D/work/$d" "/$d"
 done
+# The stand-ins run from this checkout: keep a read-only handle on it (in the node's own /var),
+# so a checkout under /tmp or /run (a CI clone) is still there after the node gets its own /tmp
+# and /run below.
+H=/var/lib/standin-checkout
+mkdir -p "$H"; mount --bind "$REPO" "$H"; mount -o remount,bind,ro "$H"
 # sysfs cannot hold new files: a tmpfs takes the directory's place, its entries bound back in.
 shadow() {
   b="$D/sys/\${1##*/}"; mkdir -p "$b"; mount --bind "$1" "$b"
@@ -126,7 +128,7 @@ cp "$N/init/config.toml" /etc/containerd/config.toml
 cp "$N/init/fstab" /etc/fstab; cp "$N/init/hosts" /etc/hosts; cp "$N/init/machine-id" /etc/machine-id
 echo ${q(s.name)} > /etc/hostname
 mount -t tmpfs -o mode=1777 standin-tmp /tmp
-case "$REPO" in /tmp/*|/run/*) mkdir -p "$REPO"; mount --bind "$D/repo" "$REPO" ;; esac
+case "$REPO" in /tmp/*|/run/*) mkdir -p "$REPO"; mount --bind "$H" "$REPO"; mount -o remount,bind,ro "$REPO" ;; esac
 hostname ${q(s.name)}
 sysctl -qw net.ipv4.ip_forward=1
 [ -e /proc/sys/net/bridge/bridge-nf-call-iptables ] && sysctl -qw net.bridge.bridge-nf-call-iptables=1
