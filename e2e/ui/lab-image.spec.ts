@@ -5,12 +5,14 @@
  * verified against its manifest, after which the panel says it is served.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callApi, expect, test } from '../fixtures';
 
-const cacheDir = mkdtempSync(join(tmpdir(), 'rackpilot-ui-cache-'));
+// Named, not created, at load: Playwright also loads spec files to list them, in a process that
+// never runs afterAll, so a directory made here would be left behind.
+const cacheDir = join(tmpdir(), `rackpilot-ui-cache-${process.pid}`);
 test.use({ serverEnv: { RACKPILOT_CACHE_DIR: cacheDir } });
 test.afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
