@@ -66,6 +66,19 @@ import {
   type StackTemplate,
 } from './domain/stack';
 import {
+  labCheckInput,
+  labPracticeInput,
+  labRefInput,
+  labResetInput,
+  labStartInput,
+  labStepInput,
+  labStopInput,
+  type LabCatalog,
+  type LabDetail,
+  type LabRun,
+  type StepCheckReport,
+} from './domain/lab';
+import {
   nodePowerInput,
   vlabConfigureInput,
   vlabConsoleInput,
@@ -308,6 +321,25 @@ export const methods = {
   'clusters.wipeCheck': method<Job>()(clusterRefInput),
   /** Teardown → optional PXE reinstall → phone-home → provisioning → bootstrap → stacks; resumes an unfinished rebuild. */
   'clusters.rebuild': method<Job>()(clusterRebuildInput),
+
+  /** Built-in and the learner's own labs, with progress; folders that did not load, with their problems. */
+  'labs.list': method<LabCatalog>()(empty),
+  /** A lab's steps (placeholders filled while it runs; never a solution) and its run. */
+  'labs.get': method<LabDetail>()(labRefInput),
+  /** Start (or restart) a lab on chosen nodes: role → node. Points their Docker at the lab registry when one is set. */
+  'labs.start': method<LabDetail, string>()(labStartInput),
+  /** Make practice-rack nodes for the lab (installed unless the lab boots them itself), then start it on them. */
+  'labs.startPractice': method<Job>()(labPracticeInput),
+  /** "Check my work": run a step's checks against the real nodes; all passing completes the step. */
+  'labs.check': method<StepCheckReport>()(labCheckInput),
+  /** Move to another step (revisit one done, or look ahead). */
+  'labs.goto': method<LabDetail>()(labStepInput),
+  /** A step's solution, shown only when asked (recorded in the progress). */
+  'labs.solution': method<{ markdown: string }>()(labStepInput),
+  /** Back to the lab's starting point: progress cleared; nodes reinstalled where the lab says so. Confirm with the lab id. */
+  'labs.reset': method<Job>()(labResetInput),
+  /** Stop following the lab: progress forgotten, nodes left as they are. */
+  'labs.stop': method<{ labId: string }>()(labStopInput),
 } as const;
 
 export type Methods = typeof methods;
@@ -337,6 +369,8 @@ export interface Events {
   'stacks.pull': ImagePullProgress;
   /** A cluster's record changed (saved, bootstrapped, torn down, removed). */
   'clusters.changed': { op: 'upsert'; cluster: Cluster } | { op: 'remove'; name: string };
+  /** A lab's run changed (started, checked, moved, reset, stopped: run null). */
+  'labs.changed': { labId: string; run: LabRun | null };
 }
 export type EventChannel = keyof Events;
 export const EVENT_CHANNELS: readonly EventChannel[] = [
@@ -352,6 +386,7 @@ export const EVENT_CHANNELS: readonly EventChannel[] = [
   'stacks.changed',
   'stacks.pull',
   'clusters.changed',
+  'labs.changed',
 ];
 
 export type { CleanWipeReport, ConnectivityResult };

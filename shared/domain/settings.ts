@@ -13,6 +13,11 @@ export const settingsSchema = z.object({
    * Real Ubuntu installs take 15–30 min on a slow mirror; a practice-rack live boot about 2 min.
    */
   installTimeoutMinutes: z.number().int().min(1).max(1440),
+  /**
+   * A registry (host:port, plain HTTP) that nodes' Docker pulls Docker Hub images through when a
+   * lab starts on them: practice nodes often have no internet. Empty: Docker's own default.
+   */
+  labRegistry: z.string().regex(/^$|^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'A registry is host or host:port, e.g. 10.78.0.1:5000'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -21,4 +26,5 @@ export const DEFAULT_SETTINGS: Settings = {
   defaultSshUser: 'rackpilot',
   useSshAgent: true,
   installTimeoutMinutes: 60,
+  labRegistry: '',
 };
