@@ -3,6 +3,7 @@
  * Electron main process and the headless server) call this and nothing else from the core.
  */
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SystemInfo } from '../../shared/contract';
 import type { Settings } from '../../shared/domain/settings';
 import { AssetCache } from './boot/assets/asset-cache';
@@ -46,6 +47,11 @@ import type { VlabOptions, VlabService } from './vlab/vlab-service';
 import { bootEndpointOf, createVlab } from './vlab/wiring';
 import { LabImage } from './vlab/lab-image';
 import { labImageHandlers } from './vlab/lab-image-handlers';
+import { labCheckDeps } from './labs/check-wiring';
+import { labHandlers } from './labs/handlers';
+import { hostAddressFor } from './labs/place-values';
+import { builtInLabsDir } from './labs/lab-source';
+import { LabsService } from './labs/labs-service';
 
 export interface AppOptions {
   dataDir: string;
@@ -68,6 +74,10 @@ export interface AppOptions {
   kubeconfigPath?: string;
   /** Install timeout: the watchdog's round and clock (tests move the clock instead of waiting). */
   installWatchdog?: Pick<InstallWatchdogDeps, 'intervalMs' | 'now'>;
+  /** The built-in labs (default `<assetsDir>/labs`, or the repository's assets/labs). */
+  labsDir?: string;
+  /** The learner's own labs (default `<dataDir>/user-labs`). */
+  userLabsDir?: string;
 }
 
 export interface App {
@@ -75,7 +85,7 @@ export interface App {
   dataDir: string;
   info: SystemInfo;
   /** The services, for tests and for faces that need more than the API (none today). */
-  services: { nodes: NodesService; jobs: JobsService; audit: AuditLog; bus: EventBus; bootInventory: BootInventory; installWatchdog: InstallWatchdog; boot: BootService; ssh: SshService; vlab: VlabService; stacks: StacksService; clusters: ClustersService; db: Db };
+  services: { nodes: NodesService; jobs: JobsService; audit: AuditLog; bus: EventBus; bootInventory: BootInventory; installWatchdog: InstallWatchdog; boot: BootService; ssh: SshService; vlab: VlabService; stacks: StacksService; clusters: ClustersService; labs: LabsService; db: Db };
   close(): Promise<void>;
 }
 
@@ -168,6 +178,38 @@ export function createApp(options: AppOptions): App {
     },
   });
 
+  const labChecks = labCheckDeps({ ssh, nodes, log, clusters });
+  const installWait = {
+    node: (id: string) => nodes.get(id),
+    audit,
+    ssh,
+    profile: (id: string) => {
+      try {
+        return profiles.get(id);
+      } catch {
+        return null;
+      }
+    },
+    installTimeoutMs: () => settings.get().installTimeoutMinutes * 60_000,
+    requestInstall: (nodeId: string, profileId: string) => bootInventory.requestInstall(nodeId, profileId),
+  };
+  const labs = new LabsService({
+    dataDir: options.dataDir,
+    labsDir: options.labsDir ?? builtInLabsDir(assetsDir),
+    userLabsDir: options.userLabsDir ?? join(options.dataDir, 'user-labs'),
+    nodes,
+    ssh,
+    jobs,
+    audit,
+    bus,
+    log,
+    checks: labChecks.checks,
+    labRegistry: () => settings.get().labRegistry,
+    hostAddress: (labNodes) => hostAddressFor(labNodes, { serverAddress: boot.config().serverAddress, vmOf: (id) => vlab.list().find((v) => v.nodeId === id) }),
+    practice: { ...installWait, vlab, bootRunning: async () => (await boot.status()).running },
+    reinstall: { ...installWait, reboot: rebootNode(power, ssh) },
+  });
+
   const info: SystemInfo = {
     product: 'Rackpilot',
     version: options.version,
@@ -197,6 +239,7 @@ export function createApp(options: AppOptions): App {
     ...labImageHandlers(new LabImage(assets, options.labImageDir)),
     ...stackHandlers(stacks),
     ...clusterHandlers(clusters),
+    ...labHandlers(labs),
   };
 
   let closed = false;
@@ -204,7 +247,7 @@ export function createApp(options: AppOptions): App {
     dispatcher: new Dispatcher(handlers, bus, log),
     dataDir: options.dataDir,
     info,
-    services: { nodes, jobs, audit, bus, bootInventory, installWatchdog, boot, ssh, vlab, stacks, clusters, db },
+    services: { nodes, jobs, audit, bus, bootInventory, installWatchdog, boot, ssh, vlab, stacks, clusters, labs, db },
     async close() {
       if (closed) return;
       closed = true;
@@ -215,6 +258,7 @@ export function createApp(options: AppOptions): App {
       await vlab.close();
       await boot.close();
       stacks.close();
+      labChecks.close();
       await ssh.close();
       db.close();
       lock.release();
