@@ -2,7 +2,6 @@
 import { lazy, Suspense } from 'react';
 import { ActivityPage } from './features/activity/ActivityPage';
 import { NodesPage } from './features/nodes/NodesPage';
-import { NotBuiltPage } from './features/placeholders/NotBuiltPage';
 import { routeHref, useRoute, type Route } from './router';
 import { TokenRequired } from './StartupMessages';
 import { useConnection } from './stores/connection';
@@ -12,6 +11,7 @@ const BootPage = lazy(() => import('./features/boot/BootPage').then((m) => ({ de
 const RackPage = lazy(() => import('./features/rack/RackPage').then((m) => ({ default: m.RackPage })));
 const StacksPage = lazy(() => import('./features/stacks/StacksPage').then((m) => ({ default: m.StacksPage })));
 const ClustersPage = lazy(() => import('./features/clusters/ClustersPage').then((m) => ({ default: m.ClustersPage })));
+const LabsPage = lazy(() => import('./features/labs/LabsPage').then((m) => ({ default: m.LabsPage })));
 
 const NAV: { route: Route; label: string }[] = [
   { route: 'nodes', label: 'Nodes' },
@@ -102,6 +102,10 @@ function Page({ route }: { route: Route }) {
         </Suspense>
       );
     case 'labs':
-      return <NotBuiltPage title="Labs" what="Labs are not built yet: they will guide you from docker to compose to kubeadm, on real nodes or the practice rack." />;
+      return (
+        <Suspense fallback={<p className="empty" role="status">Loading…</p>}>
+          <LabsPage />
+        </Suspense>
+      );
   }
 }
