@@ -53,6 +53,7 @@ PACKAGES=(
   python3              # recipes' helpers (and cloud-init's own runtime)
   procps               # ps, free, sysctl
   less                 # a usable shell on the node's console
+  nginx                # guided labs serve pages with it; installed but disabled (configure_system)
   # For rackpilot-install-to-disk (the live system writes itself to the node's disk):
   fdisk                # sfdisk: the GPT
   dosfstools           # mkfs.vfat: the EFI system partition
@@ -281,6 +282,11 @@ EOF
     "$root/etc/systemd/system/multi-user.target.wants/containerd.service"
   [ -L "$root/etc/systemd/system/sockets.target.wants/docker.socket" ] \
     || { echo "docker.socket is not enabled in the image" >>"$LOG"; false; }
+  # Guided labs have the learner start nginx (`systemctl enable --now nginx`): a fresh node must
+  # serve nothing, so the unit the package enabled is disabled again (nothing listens on :80).
+  in_root systemctl disable nginx.service
+  [ ! -e "$root/etc/systemd/system/multi-user.target.wants/nginx.service" ] \
+    || { echo "nginx.service is still enabled in the image" >>"$LOG"; false; }
   # overlay2 cannot stack on the live root (itself an overlayfs), and dockerd would fall back to
   # loop-backed devicemapper; on a tmpfs (RAM, like the root's upper layer) overlay2 works.
   cat >"$root/etc/systemd/system/var-lib-docker.mount" <<'EOF'

@@ -21,14 +21,14 @@ PACKAGES=(
   ipxe-qemu         # lab tier: the iPXE option ROMs QEMU's NICs boot with
   ovmf              # lab tier: UEFI firmware with its own PXE client
   qemu-utils        # practice rack: qemu-img makes the virtual nodes' qcow2 disks
-  nginx-light       # bench (http-assets): the HTTP peer Rackpilot's asset server is compared with
+  nginx-light       # bench (http-assets): the HTTP peer Rackpilot's asset server is compared with; and the lab registry's nginx image is made from its binary (testing/lab-registry-images.ts)
   ansible-core      # bench (ssh-fanout): ansible -m raw, the peer nodes.runCommand is compared with
   debootstrap       # lab image (scripts/build-lab-image.sh): the Debian base of the live node
   debian-archive-keyring # lab image: debootstrap checks the archive's Release signature with it
   squashfs-tools    # lab image: mksquashfs packs the live root (zstd)
   docker.io         # stacks tests + bench: a real Docker Engine (started by scripts/start-docker.sh)
   docker-compose    # stacks tests + bench: the peer Rackpilot's stacks interoperate with (labels)
-  docker-registry   # stacks tests: a local registry the test images are pushed to and pulled from
+  docker-registry   # stacks tests: a local registry the test images are pushed to and pulled from; the lab registry (practice nodes' Docker Hub mirror)
   containerd        # cluster tests: stand-in nodes run the real `containerd config default/dump`
   iptables          # cluster tests: stand-in nodes get real KUBE-* chains that teardown must remove
   util-linux        # cluster tests: unshare/nsenter give each stand-in node its own mounts and hostname
