@@ -126,6 +126,17 @@ test('open a lab, start it on a node, check the work, see the evidence and the s
   await expect(broken.getByRole('list', { name: 'Problems in broken-one' })).toContainText(/steps\/01-bad\.md:\d+(:\d+)? .*telepathy/);
   await page.screenshot({ path: artifact('labs-catalog.png'), fullPage: true });
 
+  // The registry lab nodes' Docker pulls through: a bad address is refused in place, a good one saved.
+  const registry = page.getByRole('region', { name: 'Registry for lab nodes' });
+  await registry.getByLabel('Docker registry (host:port)').fill('not a registry!');
+  await registry.getByRole('button', { name: 'Save registry' }).click();
+  await expect(registry).toContainText('A registry is host or host:port');
+  await registry.getByLabel('Docker registry (host:port)').fill('127.0.0.1:5000');
+  await registry.getByRole('button', { name: 'Save registry' }).click();
+  await expect(registry.getByRole('button', { name: 'Save registry' })).toBeDisabled();
+  expect((await callApi(server, 'settings.get', {})).labRegistry).toBe('127.0.0.1:5000');
+  await callApi(server, 'settings.update', { labRegistry: '' });
+
   // Open it: what it needs, then start it on the node.
   await card.getByRole('link', { name: `Open ${TITLE}` }).click();
   await expect(page.getByRole('heading', { name: TITLE, level: 1 })).toBeVisible();

@@ -6,6 +6,7 @@
 import type { BrokenLab, LabSummary } from '../../../shared/domain/lab';
 import { routeHref } from '../../router';
 import { loadCatalog, useLabs } from '../../stores/labs';
+import { LabRegistrySection } from './LabRegistrySection';
 import { durationLabel, folderName, issueLocation, openLabel, progressLine, progressPercent } from './lab-format';
 
 export function LabCatalogView() {
@@ -51,6 +52,7 @@ export function LabCatalogView() {
         </ol>
       )}
       {catalog && catalog.broken.length > 0 && <BrokenLabs broken={catalog.broken} />}
+      {catalog && <LabRegistrySection />}
       {catalog && (
         <p className="muted labs-user-dir">
           Your own labs are read from <span className="mono">{catalog.userLabsDir}</span> (same format as the built-in ones).
