@@ -34,6 +34,11 @@ export const labNodeNeedSchema = z
      * practice-rack nodes made for the lab then use the install-to-disk profile.
      */
     persistent: z.boolean().default(false),
+    /** Size of a practice-rack node made for this role (kubeadm wants 2 CPUs on a control plane). */
+    practiceSize: z
+      .object({ cpus: z.number().int().min(1).max(16).optional(), memoryMb: z.number().int().min(256).max(65536).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 export type LabNodeNeed = z.output<typeof labNodeNeedSchema>;

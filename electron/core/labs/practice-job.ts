@@ -44,7 +44,7 @@ export async function makePracticeNodes(deps: PracticeDeps, manifest: LabManifes
   const armed: ArmedNode[] = [];
   for (const need of manifest.nodes) {
     if (ctx.signal.aborted) throw abortError();
-    const [vm] = await deps.vlab.create(vlabCreateInput.parse({ namePrefix: prefixFor(manifest.id, need.role), network, diskGb: need.persistent ? 10 : 4 }));
+    const [vm] = await deps.vlab.create(vlabCreateInput.parse({ namePrefix: prefixFor(manifest.id, need.role), network, diskGb: need.persistent ? 10 : 4, ...need.practiceSize }));
     if (!vm?.nodeId) throw new RackpilotError(ErrorCode.Internal, `The practice rack made no inventory node for role ${need.role}; look at the Practice rack page, then try again.`);
     assignment[need.role] = vm.nodeId;
     ctx.log(`${need.role}: created ${vm.name}${install ? ` (${practiceProfile(need.persistent)})` : ''}`);
