@@ -8,7 +8,7 @@
 import type { Node } from '../../../shared/domain/node';
 import type { Profile } from '../../../shared/domain/profile';
 import { ErrorCode, RackpilotError } from '../../../shared/errors';
-import { abortError } from '../abort';
+import { abortError, sleep } from '../abort';
 import type { AuditLog } from '../events/audit';
 import type { JobContext } from '../jobs/jobs-service';
 import type { SshService } from '../ssh/ssh-service';
@@ -78,17 +78,3 @@ function phoneHomesSince(audit: Pick<AuditLog, 'list'>, a: ArmedNode): number {
   return audit.list({ subjectId: a.nodeId, limit: 200 }).filter((e) => e.id > a.mark && e.kind === 'boot.phone-home').length;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(abortError());
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}

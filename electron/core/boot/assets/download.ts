@@ -10,7 +10,7 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { ErrorCode, RackpilotError } from '../../../../shared/errors';
-import { abortError, whenAborted } from '../../abort';
+import { abortError, sleep, whenAborted } from '../../abort';
 
 export interface DownloadOptions {
   url: string;
@@ -235,12 +235,3 @@ async function readValidator(path: string, url: string): Promise<Validator | nul
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    whenAborted(signal, () => {
-      clearTimeout(timer);
-      reject(abortError());
-    });
-  });
-}

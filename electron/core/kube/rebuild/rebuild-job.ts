@@ -8,7 +8,7 @@ import { REBUILD_STEPS, type Cluster, type RebuildProgress, type RebuildStep } f
 import type { Node } from '../../../../shared/domain/node';
 import { recipeParamsSchema } from '../../../../shared/domain/recipe';
 import { ErrorCode, RackpilotError } from '../../../../shared/errors';
-import { abortError } from '../../abort';
+import { abortError, sleep } from '../../abort';
 import type { JobContext } from '../../jobs/jobs-service';
 import { subContext } from '../../jobs/sub-context';
 import { BUILTIN_RECIPES } from '../../recipes/builtins';
@@ -175,17 +175,3 @@ const STEP_BODIES: Record<Exclude<RebuildStep, 'done'>, (deps: RebuildDeps, inpu
   },
 };
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(abortError());
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -6,7 +6,7 @@
 import type Docker from 'dockerode';
 import { RackpilotError } from '../../../../shared/errors';
 import type { DependsOnCondition } from '../compose/model';
-import { abortError } from '../../abort';
+import { sleep } from '../../abort';
 import { EngineErrorCode, engineError } from './engine-errors';
 
 const POLL_MS = 250;
@@ -16,20 +16,6 @@ const DEFAULT_TIMEOUT_NS = 30e9;
 const DEFAULT_RETRIES = 3;
 const SLACK_MS = 15_000;
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError());
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * How long a healthcheck can stay "starting" before the engine itself would call it unhealthy:
