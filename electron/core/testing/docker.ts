@@ -5,14 +5,13 @@
  * docker-registry on a loopback port, and their local tags removed — so a test's pull really
  * transfers layers and reports progress.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from './sshd';
+import { REGISTRY_BIN, serveRegistry } from './registry-process';
 import { tempDir } from './temp-app';
 
 export const DOCKER_SOCKET = '/var/run/docker.sock';
-const REGISTRY_BIN = '/usr/bin/docker-registry';
 const BUSYBOX = '/bin/busybox';
 
 /** Why Docker tests cannot run here, or null when they can. */
@@ -47,37 +46,8 @@ export interface TestRegistry {
 
 export async function startTestRegistry(): Promise<TestRegistry> {
   const dir = tempDir('rackpilot-registry-');
-  const port = await freePort();
-  const config = join(dir, 'config.yml');
-  writeFileSync(
-    config,
-    ['version: 0.1', 'log:', '  level: error', 'storage:', '  filesystem:', `    rootdirectory: ${join(dir, 'data')}`, '  delete:', '    enabled: true', 'http:', `  addr: 127.0.0.1:${port}`, ''].join('\n'),
-  );
-  // Test workers can be killed without running exit handlers, which would orphan the registry:
-  // a shell minds it instead, and ends it (and deletes its data) when told to or when this
-  // process is gone.
-  const minder = [
-    `"$0" serve "$1" & registry=$!`,
-    `trap 'kill $registry 2>/dev/null; wait $registry; rm -rf "$2"; exit 0' TERM INT`,
-    `while kill -0 ${process.pid} 2>/dev/null && kill -0 $registry 2>/dev/null; do sleep 1 & wait $!; done`,
-    `kill $registry 2>/dev/null; wait $registry; rm -rf "$2"`,
-  ].join('\n');
-  const child: ChildProcess = spawn('/bin/sh', ['-c', minder, REGISTRY_BIN, config, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const stop = () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-  };
-  process.once('exit', stop);
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const r = spawnSync('curl', ['-sf', '--max-time', '2', `http://127.0.0.1:${port}/v2/`]);
-    if (r.status === 0) return { host: `127.0.0.1:${port}`, stop };
-    if (child.exitCode !== null) break;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  stop();
-  throw new Error(`docker-registry did not start on 127.0.0.1:${port}: ${stderr.trim()}`);
+  const { host, stop } = await serveRegistry({ dir, storage: join(dir, 'data'), address: '127.0.0.1' });
+  return { host, stop };
 }
 
 export interface TestImages {
