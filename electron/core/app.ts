@@ -3,7 +3,6 @@
  * Electron main process and the headless server) call this and nothing else from the core.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SystemInfo } from '../../shared/contract';
 import type { Settings } from '../../shared/domain/settings';
 import { AssetCache } from './boot/assets/asset-cache';
@@ -47,11 +46,9 @@ import type { VlabOptions, VlabService } from './vlab/vlab-service';
 import { bootEndpointOf, createVlab } from './vlab/wiring';
 import { LabImage } from './vlab/lab-image';
 import { labImageHandlers } from './vlab/lab-image-handlers';
-import { labCheckDeps } from './labs/check-wiring';
 import { labHandlers } from './labs/handlers';
-import { hostAddressFor } from './labs/place-values';
-import { builtInLabsDir } from './labs/lab-source';
-import { LabsService } from './labs/labs-service';
+import type { LabsService } from './labs/labs-service';
+import { createLabs } from './labs/wiring';
 
 export interface AppOptions {
   dataDir: string;
@@ -178,36 +175,24 @@ export function createApp(options: AppOptions): App {
     },
   });
 
-  const labChecks = labCheckDeps({ ssh, nodes, log, clusters });
-  const installWait = {
-    node: (id: string) => nodes.get(id),
-    audit,
-    ssh,
-    profile: (id: string) => {
-      try {
-        return profiles.get(id);
-      } catch {
-        return null;
-      }
-    },
-    installTimeoutMs: () => settings.get().installTimeoutMinutes * 60_000,
-    requestInstall: (nodeId: string, profileId: string) => bootInventory.requestInstall(nodeId, profileId),
-  };
-  const labs = new LabsService({
+  const { labs, close: closeLabs } = createLabs({
     dataDir: options.dataDir,
-    labsDir: options.labsDir ?? builtInLabsDir(assetsDir),
-    userLabsDir: options.userLabsDir ?? join(options.dataDir, 'user-labs'),
+    assetsDir,
+    ...(options.labsDir ? { labsDir: options.labsDir } : {}),
+    ...(options.userLabsDir ? { userLabsDir: options.userLabsDir } : {}),
     nodes,
     ssh,
     jobs,
     audit,
     bus,
     log,
-    checks: labChecks.checks,
-    labRegistry: () => settings.get().labRegistry,
-    hostAddress: (labNodes) => hostAddressFor(labNodes, { serverAddress: boot.config().serverAddress, vmOf: (id) => vlab.list().find((v) => v.nodeId === id) }),
-    practice: { ...installWait, vlab, bootRunning: async () => (await boot.status()).running },
-    reinstall: { ...installWait, reboot: rebootNode(power, ssh) },
+    settings,
+    boot,
+    bootInventory,
+    profiles,
+    vlab,
+    power,
+    clusters,
   });
 
   const info: SystemInfo = {
@@ -258,7 +243,7 @@ export function createApp(options: AppOptions): App {
       await vlab.close();
       await boot.close();
       stacks.close();
-      labChecks.close();
+      closeLabs();
       await ssh.close();
       db.close();
       lock.release();
