@@ -13,7 +13,7 @@ export function labHandlers(labs: LabsService): Pick<Handlers, LabMethods> {
     'labs.get': ({ labId }) => labs.get(labId),
     'labs.start': ({ labId, nodes }, { progress, signal }) => labs.start(labId, nodes, progress, signal),
     'labs.startPractice': ({ labId }) => labs.startPractice(labId),
-    'labs.check': ({ labId, step }, { signal }) => labs.check(labId, step, signal),
+    'labs.check': ({ labId, step, auto }, { signal }) => labs.check(labId, step, signal, auto),
     'labs.goto': ({ labId, step }, { signal }) => labs.goto(labId, step, signal),
     'labs.solution': ({ labId, step }) => labs.solution(labId, step),
     'labs.reset': ({ labId, confirmName }) => labs.reset(labId, confirmName),

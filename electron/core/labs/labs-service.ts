@@ -80,7 +80,11 @@ export class LabsService {
   }
 
   /** "Check my work": every check of the step, in parallel, against the run's nodes. */
-  async check(labId: string, step: number | undefined, signal?: AbortSignal): Promise<StepCheckReport> {
+  /**
+   * Runs a step's checks. A check the learner asked for goes on the Activity page; an automatic
+   * re-check (every few seconds while the learner works) only when it completes the step.
+   */
+  async check(labId: string, step: number | undefined, signal?: AbortSignal, auto = false): Promise<StepCheckReport> {
     const lab = this.source.lab(labId);
     const run = this.requireRun(lab);
     const index = step ?? run.currentStep;
@@ -98,6 +102,11 @@ export class LabsService {
       let next = outcome.run;
       if (outcome.movedTo !== null) next = reach(next, outcome.movedTo, { at: now(), bootIds: await readBootIds(this.deps.ssh, nodes, signal) });
       this.save(next);
+      if (!auto || outcome.advanced) {
+        const passing = results.filter((r) => r.status === 'pass').length;
+        const summary = `${auto ? 'Auto-check' : 'Checked'} step ${index + 1} of "${lab.manifest.title}": ${passing} of ${results.length} checks pass${outcome.advanced ? ' — step done' : ''}`;
+        this.deps.audit.record({ actor: 'user', kind: 'lab.checked', subjectId: null, summary, data: { labId, step: index, passed: outcome.passed, auto } });
+      }
       return { labId, step: index, passed: outcome.passed, results, advanced: outcome.advanced };
     });
   }

@@ -204,6 +204,9 @@ describe.skipIf(!canRun)('guided labs through the API on real sshd nodes', () =>
     const detail = await t.client.call('labs.get', { labId: LAB });
     expect(detail.run?.currentStep).toBe(0);
     expect(detail.run?.steps[0]?.lastCheck).toMatchObject({ passed: false });
+    // Asked for by the learner: on the Activity page.
+    const events = await t.client.call('events.list', { limit: 5 });
+    expect(events.find((e) => e.kind === 'lab.checked')?.summary).toMatch(/^Checked step 1 of ".+": 0 of 2 checks pass$/);
   });
 
   it('after the learner fixes it over SSH, the check passes and the run moves to the next step', async () => {
@@ -276,6 +279,10 @@ describe.skipIf(!canRun)('guided labs through the API on real sshd nodes', () =>
     expect((await t.client.call('nodes.get', { id: nodes.web!.id })).id).toBe(nodes.web!.id);
     const events = (await t.client.call('events.list', { limit: 50 })).map((e) => e.kind);
     expect(events).toEqual(expect.arrayContaining(['lab.started', 'lab.solution-shown', 'lab.reset', 'lab.stopped']));
+    // Automatic re-checks reach the Activity page only when they complete a step.
+    const summaries = (await t.client.call('events.list', { limit: 50 })).filter((e) => e.kind === 'lab.checked').map((e) => e.summary);
+    expect(summaries.filter((s) => s.startsWith('Auto-check')).every((s) => s.endsWith('— step done'))).toBe(true);
+    expect(summaries.some((s) => s.startsWith('Auto-check'))).toBe(true);
   });
 
   it('points a node\'s Docker at the lab registry by editing daemon.json over SSH with sudo, once', async () => {
