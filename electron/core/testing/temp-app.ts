@@ -2,13 +2,14 @@
  * Test helper: a real core (real SQLite in a temp dir) and an RpcClient wired to its dispatcher
  * in-process. Frames are JSON round-tripped so tests see exactly what a transport would carry.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { RpcClient } from '../../../renderer/rpc/client';
 import type { Frame } from '../../../shared/protocol';
 import { createApp, type App, type AppOptions } from '../app';
 import { createLogger } from '../log';
+import { tempDir } from './temp-dirs';
+
+export { tempDir };
 
 export interface TempApp {
   app: App;
@@ -19,9 +20,6 @@ export interface TempApp {
   close(opts?: { keepDir?: boolean }): Promise<void>;
 }
 
-export function tempDir(prefix = 'rackpilot-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
 
 export function createTempApp(dir = tempDir(), options: Partial<Omit<AppOptions, 'dataDir'>> = {}): TempApp {
   const app = createApp({ dataDir: dir, shell: 'headless', version: '0.0.0-test', log: createLogger('error'), ...options });
