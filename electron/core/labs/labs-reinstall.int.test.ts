@@ -14,19 +14,10 @@ import { ErrorCode } from '../../../shared/errors';
 import { requireStandInRack, startStandInRack, type StandInRack } from '../testing/kube-rack';
 import { rejection } from '../testing/rejection';
 import { createTempApp, tempDir, type TempApp } from '../testing/temp-app';
+import { waitFor } from '../testing/wait-for';
 
 const skip = requireStandInRack();
 const LAB = 'rp-fresh';
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 function writeLab(root: string): void {
   const dir = join(root, LAB);

@@ -11,19 +11,12 @@ import type { Job } from '../../../../shared/domain/job';
 import type { Node } from '../../../../shared/domain/node';
 import { requireStandInRack, startStandInRack, type StandInRack } from '../../testing/kube-rack';
 import { createTempApp, type TempApp } from '../../testing/temp-app';
+import { waitFor } from '../../testing/wait-for';
 
 const skip = requireStandInRack();
 const CLUSTER = 'solo';
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+/** A bootstrap and a rebuild on the stand-in rack take a while on a loaded machine. */
+const waitLong = <T>(what: string, probe: () => Promise<T | null | undefined | false>) => waitFor(what, probe, 180_000);
 
 describe.skipIf(skip)('rebuild with OS reinstall (stand-in kubeadm, stand-in reboot, real sshd node)', () => {
   let rack: StandInRack;
@@ -45,7 +38,7 @@ describe.skipIf(skip)('rebuild with OS reinstall (stand-in kubeadm, stand-in reb
     expect(node.profileId).toBe('live-image');
     await t.client.call('clusters.save', { spec: { name: CLUSTER, controlPlane: [node.id] } });
     const boot = await t.client.call('clusters.bootstrap', { name: CLUSTER });
-    const done = await waitFor('the bootstrap', async () => {
+    const done = await waitLong('the bootstrap', async () => {
       const j = await t.client.call('jobs.get', { id: boot.id });
       return j.state === 'running' ? null : j;
     });
@@ -62,12 +55,12 @@ describe.skipIf(skip)('rebuild with OS reinstall (stand-in kubeadm, stand-in reb
     expect(job.title).toMatch(/with OS reinstall/);
 
     // The install is armed (netboot on, old pins dropped) and the node is asked to reboot.
-    const armed = await waitFor('the install to be armed', async () => {
+    const armed = await waitLong('the install to be armed', async () => {
       const n = await t.client.call('nodes.get', { id: node.id });
       return n.state === 'installing' && n.netboot ? n : null;
     });
     expect(armed.hostKeys).toEqual([]);
-    await waitFor('the reboot', async () => rack.calls({ node: 'solo-1', tool: 'systemctl' }).some((c) => c.args.includes('reboot')));
+    await waitLong('the reboot', async () => rack.calls({ node: 'solo-1', tool: 'systemctl' }).some((c) => c.args.includes('reboot')));
     expect((await t.client.call('jobs.get', { id: job.id })).phase).toBe('Phone home');
 
     // The "installer" phones home with the node's host key and its seed token.
