@@ -13,30 +13,20 @@
  * `nginx` through the lab registry (E1's docker-registry on the lab bridge's host address).
  * Each lab's duration is logged. Real QEMU under TCG: expect 15–30 minutes.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BulkCommandResult, NodeCommandResult } from '../../../shared/domain/command';
-import type { StepCheckReport } from '../../../shared/domain/lab';
 import { skipLab } from '../testing/lab-gate';
 import { labRegistryUnavailable, startLabRegistry, type LabRegistry } from '../testing/lab-registry';
-import { labImage } from '../testing/lab-vm';
-import { freePort } from '../testing/sshd';
-import { findIp, labNames } from '../vlab/lab-namespace';
-import { vlabTestApp, vmPids, type VlabTestApp } from '../vlab/test-vlab';
+import { vlabTestApp, type VlabTestApp } from '../vlab/test-vlab';
+import { explain, Learner } from './testing/learner';
+import { closeLeavingNothing, gate, importLabImage, labImageUnavailable, startBootServices } from './testing/practice-app';
 
 const LABS_DIR = resolve(__dirname, '../../../assets/labs');
 const INSTALL_TIMEOUT_MS = 480_000;
 const REBOOT_TIMEOUT_MS = 420_000;
 
-const skip = skipLab() || gate(labImage() ? labRegistryUnavailable() : 'no lab image: run scripts/build-lab-image.sh (scripts/setup-system.sh does)');
-function gate(reason: string | null): boolean {
-  if (!reason) return false;
-  if (process.env.CI) throw new Error(`the ladder e2e cannot run under CI: ${reason}`);
-  console.warn(`ladder e2e skipped: ${reason}`);
-  return true;
-}
+const skip = skipLab() || gate('ladder e2e', labImageUnavailable() ?? labRegistryUnavailable());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -47,63 +37,6 @@ afterEach(async () => {
   await t?.close();
   [registry, t] = [undefined, undefined];
 });
-
-/** A learner at the Labs page, one node, one app. */
-class Learner {
-  readonly client: VlabTestApp['client'];
-  constructor(
-    readonly app: VlabTestApp,
-    readonly nodeId: string,
-  ) {
-    this.client = app.client;
-  }
-
-  /** The lab's terminal: a command over the app's pooled SSH connection to the node. */
-  async run(command: string): Promise<NodeCommandResult> {
-    const job = await this.client.call('nodes.runCommand', { ids: [this.nodeId], command, sudo: false });
-    const settled = await this.app.app.services.jobs.settled(job.id);
-    const result = (settled.result as BulkCommandResult | null)?.results[0];
-    if (!result) throw new Error(`nodes.runCommand gave no result (${settled.state}: ${settled.error?.message ?? ''})`);
-    expect(result, `\`${command}\`\n${result.error?.message ?? ''}\n${result.stdout}\n${result.stderr}`).toMatchObject({ state: 'ok', exitCode: 0 });
-    return result;
-  }
-
-  /** The step's `## Solution`, as the Labs page shows it, run as written: each ```sh block pasted in turn. */
-  async runSolution(labId: string, step: number): Promise<void> {
-    const { markdown } = await this.client.call('labs.solution', { labId, step });
-    const blocks = [...markdown.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
-    expect(blocks.length, `${labId} step ${step + 1}: no sh block in its solution`).toBeGreaterThan(0);
-    expect(markdown, 'placeholders left unfilled').not.toMatch(/\{\{/);
-    for (const block of blocks) await this.run(`set -e\n${block}`);
-  }
-
-  check(labId: string, auto = false): Promise<StepCheckReport> {
-    return this.client.call('labs.check', { labId, auto });
-  }
-
-  /** "Check my work" until the step passes (auto-check while the node boots or a container starts). */
-  async checkUntilPassed(labId: string, step: number, timeoutMs: number): Promise<StepCheckReport> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const report = await this.check(labId, true);
-      expect(report.step, `${labId}: the run is on another step than the test expects`).toBe(step);
-      if (report.passed) {
-        expect(report.advanced).toBe(true);
-        return report;
-      }
-      if (Date.now() > deadline) throw new Error(`${labId} step ${step + 1} did not pass within ${timeoutMs / 1000} s:\n${explain(report)}`);
-      await sleep(3000);
-    }
-  }
-
-  async completedAt(labId: string): Promise<string | null> {
-    return (await this.client.call('labs.get', { labId })).run?.completedAt ?? null;
-  }
-}
-
-function explain(report: StepCheckReport): string {
-  return report.results.map((r) => `  [${r.status}] ${r.checkId}: ${r.ran}\n    saw: ${r.saw.replace(/\n/g, '\n         ')}\n    hint: ${r.hint ?? '-'}`).join('\n');
-}
 
 /** A check's hint as the lab's step file says it (folded YAML: compared by its first words). */
 function hintStart(labId: string, stepFile: string, checkId: string): string {
@@ -269,19 +202,11 @@ async function lab4Compose(me: Learner): Promise<void> {
 
 // ------------------------------------------------------------------------------ the ladder
 
-async function startBootServices(app: VlabTestApp): Promise<void> {
-  const ports = { dhcp: await freePort(), proxy: await freePort(), tftp: await freePort(), http: await freePort() };
-  await app.client.call('boot.configure', { mode: 'proxy', serverAddress: '127.0.0.1', interfaceName: 'lo', ports });
-  await app.client.call('boot.start', {});
-}
-
 describe.skipIf(skip)('learning ladder: labs 1–4 on one practice node (root, QEMU TCG, the real lab image, the lab registry)', () => {
   it('boots a node for lab 1, then does labs 2–4 on it like a learner: every check passes, wrong turns fail with their hints', { timeout: 3_600_000 }, async () => {
     t = vlabTestApp({ accelerator: 'tcg' });
     const app = t;
-    const jobs = await app.client.call('vlab.useLabImage', {});
-    const images = await Promise.all(jobs.map((j) => app.app.services.jobs.settled(j.id)));
-    expect(images.map((j) => j.state)).toEqual(images.map(() => 'succeeded'));
+    await importLabImage(app);
     await startBootServices(app);
 
     const me = await timed('lab 1 (first boot: practice node → PXE → install to disk → SSH)', () => lab1FirstBoot(app));
@@ -295,12 +220,8 @@ describe.skipIf(skip)('learning ladder: labs 1–4 on one practice node (root, Q
     await timed('lab 3 (docker: app container, nginx container on a user-defined network)', () => lab3Docker(me, registry!.host));
     await timed('lab 4 (compose stack with a named volume, down/up)', () => lab4Compose(me));
 
-    const vms = (await app.client.call('vlab.status', {})).nodes;
-    const dir = app.dir;
-    await app.close({ keepDir: true });
-    t = undefined;
-    for (const vm of vms) expect(vmPids(vm.id), `QEMU of ${vm.name} still runs`).toEqual([]);
-    expect(spawnSync(findIp() ?? 'ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).not.toContain(labNames(dir).ns);
-    rmSync(dir, { recursive: true, force: true });
+    await closeLeavingNothing(app, () => {
+      t = undefined;
+    });
   });
 });
