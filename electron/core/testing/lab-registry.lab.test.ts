@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labRegistryUnavailable, startLabRegistry, type LabRegistry } from './lab-registry';
 import { bootLabVm, skipLabVm, type LabVm } from './lab-vm';
+import { opensshOnVm, type VmSshResult } from './lab-vm-ssh';
 import { tempDir } from './temp-app';
 
 const run = promisify(execFile);
@@ -36,32 +37,8 @@ let dir: string;
 let identity: string;
 let mirror: string;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function ssh(command: string, timeoutMs = 120_000): Promise<Result> {
-  const args = [
-    '-i', identity,
-    '-p', String(vm.sshPort),
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'BatchMode=yes',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', 'ConnectTimeout=30',
-    `${vm.user}@127.0.0.1`,
-    command,
-  ];
-  try {
-    const { stdout, stderr } = await run('ssh', args, { timeout: timeoutMs, maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number | string; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(err) };
-  }
+function ssh(command: string, timeoutMs = 120_000): Promise<VmSshResult> {
+  return opensshOnVm(vm, { identity, knownHostsFile: join(dir, 'known_hosts'), timeoutMs }, command);
 }
 
 /** A command that must succeed; its stdout, trimmed. */

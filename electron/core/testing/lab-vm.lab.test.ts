@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootLabVm, skipLabVm, type LabVm } from './lab-vm';
+import { opensshOnVm, type VmSshResult } from './lab-vm-ssh';
 import { tempDir } from './temp-app';
 
 const run = promisify(execFile);
@@ -18,33 +19,9 @@ let dir: string;
 let identity: string;
 let knownHosts: string;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** One command over the OpenSSH client, trusting only the given known_hosts file. */
-async function ssh(command: string, opts: { knownHostsFile?: string; timeoutMs?: number } = {}): Promise<Result> {
-  const args = [
-    '-i', identity,
-    '-p', String(vm.sshPort),
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'BatchMode=yes',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', `UserKnownHostsFile=${opts.knownHostsFile ?? knownHosts}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', 'ConnectTimeout=30',
-    `${vm.user}@127.0.0.1`,
-    command,
-  ];
-  try {
-    const { stdout, stderr } = await run('ssh', args, { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number | string; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(err) };
-  }
+function ssh(command: string, opts: { knownHostsFile?: string; timeoutMs?: number } = {}): Promise<VmSshResult> {
+  return opensshOnVm(vm, { identity, knownHostsFile: opts.knownHostsFile ?? knownHosts, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) }, command);
 }
 
 describe.skipIf(skip)('a lab node booted live under QEMU TCG (rootless, NoCloud over HTTP)', () => {

@@ -61,6 +61,17 @@ beforeAll(async () => {
   writeFileSync(join(rootDir, 'etc', 'secret.conf'), 'listen 8443 ssl;\n', { mode: 0o600 });
 });
 
+/** Pids still matching `pattern` after up to 5 s (the node is this machine: its sshd runs here). */
+async function processesLeft(pattern: string): Promise<string> {
+  let left = '';
+  for (let i = 0; i < 50; i++) {
+    left = spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).stdout.trim();
+    if (!left) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  return left;
+}
+
 afterAll(async () => {
   await new Promise((r) => web?.close(r));
   await ssh?.close();
@@ -92,13 +103,7 @@ describe('command', () => {
     const sleep = `sleep 31.${process.pid}`;
     const r = await check({ kind: 'command', node: 'web', run: sleep, timeoutSeconds: 1 });
     expectFail(r, /^Still running after 1 s: stopped it \(its processes on the node were killed\)\.$/);
-    let left = '';
-    for (let i = 0; i < 50; i++) {
-      left = spawnSync('pgrep', ['-f', sleep], { encoding: 'utf8' }).stdout.trim();
-      if (!left) break;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    expect(left).toBe('');
+    expect(await processesLeft(sleep)).toBe('');
   });
 });
 
@@ -216,13 +221,7 @@ describe('a node that cannot be reached, or no node at all', () => {
     const run = runCheck(labCheck({ kind: 'command', node: 'web', run: sleep, timeoutSeconds: 60 }), target(), deps(), ac.signal);
     setTimeout(() => ac.abort(), 300);
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
-    let left = '';
-    for (let i = 0; i < 50; i++) {
-      left = spawnSync('pgrep', ['-f', sleep], { encoding: 'utf8' }).stdout.trim();
-      if (!left) break;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    expect(left).toBe('');
+    expect(await processesLeft(sleep)).toBe('');
     const hint = (await check({ kind: 'command', node: 'web', run: 'exit 1' })).hint;
     expect(hint).toBe(HINT);
   });
