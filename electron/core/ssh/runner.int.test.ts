@@ -100,11 +100,16 @@ describe('runner', () => {
       signal: controller.signal,
       onStdout: () => (started = true),
     });
-    await waitFor(() => remaining(marker).length >= 2);
+    const outcome = caught(run); // handled from now on, even if an expectation below fails
+    // The background child is the last process to appear; counting processes instead raced a
+    // fork or exec in flight, whose command line reads empty for a moment.
+    const child = `${marker}-child$`;
+    await waitFor(() => remaining(child).length === 1);
+    expect(remaining(child)).toHaveLength(1);
     expect(remaining(marker).length).toBeGreaterThanOrEqual(2);
     const t0 = performance.now();
     controller.abort();
-    const err = await caught(run);
+    const err = await outcome;
     expect(err.name).toBe('AbortError');
     await waitFor(() => remaining(marker).length === 0, 3000);
     console.log(`cancel → no remote process in ${(performance.now() - t0).toFixed(0)} ms`);

@@ -76,7 +76,21 @@ export async function buildStandInCluster(remote: Remote, rack: StandInRack, nam
   }
   await remote.writeFile(init!, '/root/rackpilot-test/cni.yaml', rendered.cni.manifest);
   await must(remote, init!, 'applying the CNI', 'kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f /root/rackpilot-test/cni.yaml');
+  await Promise.all(nodes.map((n) => waitForPodNetwork(remote, n)));
   return { spec, rendered, nodes };
+}
+
+/**
+ * A cluster is only settled once flanneld and kube-proxy run on every node: the kubelet starts
+ * them a tick after the manifest lands. Tests that look at leftovers straight after building the
+ * cluster raced that tick (a wipe check without flannel.1 in it).
+ */
+async function waitForPodNetwork(remote: Remote, node: KubeNode): Promise<void> {
+  const settled = 'ip link show flannel.1 >/dev/null 2>&1 && iptables -t nat -n -L KUBE-SERVICES >/dev/null 2>&1';
+  for (const end = Date.now() + 90_000; Date.now() < end; await new Promise((r) => setTimeout(r, 500))) {
+    if ((await remote.run(node, settled, { timeoutMs: 30_000 })).exitCode === 0) return;
+  }
+  throw new Error(`flannel.1 and kube-proxy's chains did not appear on ${node.name} within 90 s of applying the CNI: is the stand-in kubelet running there?`);
 }
 
 /** Applies YAML through kubectl on the init node, as a person would. */
