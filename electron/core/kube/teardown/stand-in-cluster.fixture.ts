@@ -10,6 +10,7 @@ import type { StandInRack } from '../../testing/kube-rack';
 import { parseJoinCommand } from '../output/join-command';
 import type { KubeNode, Remote } from '../remote';
 import { renderCluster, type RenderedCluster } from '../render/render-cluster';
+import { waitFor } from '../../testing/wait-for';
 
 export interface StandInCluster {
   spec: ClusterSpec;
@@ -87,10 +88,7 @@ export async function buildStandInCluster(remote: Remote, rack: StandInRack, nam
  */
 async function waitForPodNetwork(remote: Remote, node: KubeNode): Promise<void> {
   const settled = 'ip link show flannel.1 >/dev/null 2>&1 && iptables -t nat -n -L KUBE-SERVICES >/dev/null 2>&1';
-  for (const end = Date.now() + 90_000; Date.now() < end; await new Promise((r) => setTimeout(r, 500))) {
-    if ((await remote.run(node, settled, { timeoutMs: 30_000 })).exitCode === 0) return;
-  }
-  throw new Error(`flannel.1 and kube-proxy's chains did not appear on ${node.name} within 90 s of applying the CNI: is the stand-in kubelet running there?`);
+  await waitFor(`flannel.1 and kube-proxy's chains on ${node.name} after applying the CNI (is the stand-in kubelet running there?)`, async () => (await remote.run(node, settled, { timeoutMs: 30_000 })).exitCode === 0, 90_000, 500);
 }
 
 /** Applies YAML through kubectl on the init node, as a person would. */
